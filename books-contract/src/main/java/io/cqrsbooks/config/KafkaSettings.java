@@ -1,0 +1,61 @@
+package io.cqrsbooks.config;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/** How to reach Kafka and which topic carries book events: the {@code kafka} section of the configuration. */
+public record KafkaSettings(String bootstrapServers, String topic, int partitions, short replicationFactor,
+                            String groupId) {
+
+  private static final String STRING_SERIALIZER = "org.apache.kafka.common.serialization.StringSerializer";
+  private static final String STRING_DESERIALIZER = "org.apache.kafka.common.serialization.StringDeserializer";
+
+  public static KafkaSettings fromJson(JsonObject kafka) {
+    return new KafkaSettings(
+        kafka.getString("bootstrapServers"),
+        kafka.getString("topic"),
+        kafka.getInteger("partitions", 3),
+        kafka.getInteger("replicationFactor", 1).shortValue(),
+        kafka.getString("groupId"));
+  }
+
+  public Map<String, String> adminConfig() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("request.timeout.ms", "10000");
+    config.put("default.api.timeout.ms", "15000");
+    return config;
+  }
+
+  /** Idempotent, fully acknowledged, ordered per partition: the relay's guarantees rest on these. */
+  public Map<String, String> producerConfig() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("key.serializer", STRING_SERIALIZER);
+    config.put("value.serializer", STRING_SERIALIZER);
+    config.put("acks", "all");
+    config.put("enable.idempotence", "true");
+    config.put("max.in.flight.requests.per.connection", "5");
+    config.put("linger.ms", "1");
+    config.put("max.block.ms", "10000");
+    config.put("request.timeout.ms", "10000");
+    config.put("delivery.timeout.ms", "30000");
+    return config;
+  }
+
+  /** Offsets are committed by hand, only after the read model acknowledged the events. */
+  public Map<String, String> consumerConfig() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("key.deserializer", STRING_DESERIALIZER);
+    config.put("value.deserializer", STRING_DESERIALIZER);
+    config.put("group.id", groupId);
+    config.put("enable.auto.commit", "false");
+    config.put("auto.offset.reset", "earliest");
+    config.put("max.poll.records", "500");
+    config.put("isolation.level", "read_committed");
+    return config;
+  }
+}

@@ -1,0 +1,14 @@
+package io.cqrsbooks.command;
+
+import java.time.LocalDate;
+
+/** The editable fields of a book, already validated and trimmed. */
+public record BookInput(
+    String title,
+    String author,
+    String category,
+    int pages,
+    long price,
+    LocalDate publishedDate,
+    String description) {
+}

@@ -1,0 +1,111 @@
+package io.cqrsbooks.command;
+
+import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.contract.BookEvent;
+import io.cqrsbooks.contract.BookEventType;
+import io.cqrsbooks.contract.BookJson;
+import io.cqrsbooks.contract.BookRows;
+import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.http.FieldError;
+import io.vertx.core.Future;
+import io.vertx.mysqlclient.MySQLClient;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
+
+/**
+ * The write model. Each command is one MySQL transaction that changes the {@code books} row and
+ * stores the matching event in {@code outbox}; the relay publishes it later. No dual write.
+ */
+final class BookStore {
+
+  private final Pool pool;
+
+  BookStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<BookEvent> create(BookInput input) {
+    Instant now = now();
+    return pool.withTransaction(connection -> connection.preparedQuery(CommandSql.INSERT_BOOK)
+        .execute(editableFields(input).addValue(utc(now)).addValue(utc(now)))
+        .compose(inserted -> {
+          long bid = inserted.property(MySQLClient.LAST_INSERTED_ID);
+          Book book = toBook(bid, input, 1, now, now);
+          return appendToOutbox(connection, BookEvent.of(newEventId(), BookEventType.BookCreated, bid, 1, now, book));
+        }));
+  }
+
+  Future<BookEvent> replace(long bid, BookInput input, OptionalLong expectedVersion) {
+    Instant now = now();
+    return pool.withTransaction(connection -> lockBook(connection, bid, expectedVersion)
+        .compose(current -> {
+          long version = current.version() + 1;
+          Book book = toBook(bid, input, version, current.createdAt(), now);
+          return connection.preparedQuery(CommandSql.UPDATE_BOOK)
+              .execute(editableFields(input).addValue(version).addValue(utc(now)).addValue(bid))
+              .compose(updated -> appendToOutbox(connection,
+                  BookEvent.of(newEventId(), BookEventType.BookUpdated, bid, version, now, book)));
+        }));
+  }
+
+  Future<BookEvent> delete(long bid, OptionalLong expectedVersion) {
+    Instant now = now();
+    return pool.withTransaction(connection -> lockBook(connection, bid, expectedVersion)
+        .compose(current -> connection.preparedQuery(CommandSql.DELETE_BOOK).execute(Tuple.of(bid))
+            .compose(deleted -> appendToOutbox(connection,
+                BookEvent.of(newEventId(), BookEventType.BookDeleted, bid, current.version() + 1, now, null)))));
+  }
+
+  private Future<Book> lockBook(SqlConnection connection, long bid, OptionalLong expectedVersion) {
+    return connection.preparedQuery(CommandSql.LOCK_BOOK).execute(Tuple.of(bid)).map(rows -> {
+      if (rows.size() == 0) {
+        throw ApiException.notFound("book " + bid + " does not exist");
+      }
+      Book current = BookRows.fromRow(rows.iterator().next());
+      if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
+        throw new ApiException(412, "the book has changed since you read it", List.of(new FieldError(
+            Preconditions.IF_MATCH, "expected version " + expectedVersion.getAsLong()
+            + " but the book is at version " + current.version())));
+      }
+      return current;
+    });
+  }
+
+  private static Future<BookEvent> appendToOutbox(SqlConnection connection, BookEvent event) {
+    Tuple row = Tuple.of(event.eventId(), event.bid(), event.version(), event.type().name(),
+        BookJson.encode(event), utc(event.time()));
+    return connection.preparedQuery(CommandSql.INSERT_OUTBOX).execute(row).map(event);
+  }
+
+  private static Tuple editableFields(BookInput input) {
+    return Tuple.of(input.title(), input.author(), input.category(), input.pages(), input.price(),
+        input.publishedDate(), input.description());
+  }
+
+  private static Book toBook(long bid, BookInput input, long version, Instant createdAt, Instant updatedAt) {
+    return new Book(bid, input.title(), input.author(), input.category(), input.pages(), input.price(),
+        input.publishedDate(), input.description(), version, createdAt, updatedAt);
+  }
+
+  /** MySQL keeps microseconds; so does every timestamp we hand out, so both sides agree exactly. */
+  private static Instant now() {
+    return Instant.now().truncatedTo(ChronoUnit.MICROS);
+  }
+
+  private static LocalDateTime utc(Instant instant) {
+    return LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static String newEventId() {
+    return UUID.randomUUID().toString();
+  }
+}

@@ -1,0 +1,171 @@
+package io.cqrsbooks.command;
+
+import io.cqrsbooks.contract.BookEvent;
+import io.cqrsbooks.contract.BookJson;
+import io.cqrsbooks.contract.ConsistencyToken;
+import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.http.JsonErrors;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CorsHandler;
+import io.vertx.mysqlclient.MySQLException;
+import io.vertx.sqlclient.Pool;
+
+import java.util.OptionalLong;
+import java.util.Set;
+
+/** The command HTTP API: validate, run one transaction, answer with the book and a consistency token. */
+public final class CommandApiVerticle extends VerticleBase {
+
+  static final int MAX_BODY_BYTES = 64 * 1024;
+
+  private final CommandSettings settings;
+  private Pool pool;
+  private BookStore books;
+
+  public CommandApiVerticle(CommandSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    pool = settings.mysql().sharedPool(vertx, "cqrs-books-commands");
+    books = new BookStore(pool);
+
+    Router router = Router.router(vertx);
+    router.route().handler(corsHandler());
+    router.post("/api/books").handler(bodyHandler()).handler(this::requireJson).handler(this::createBook);
+    router.put("/api/books/:bid").handler(bodyHandler()).handler(this::requireJson).handler(this::replaceBook);
+    router.delete("/api/books/:bid").handler(this::deleteBook);
+    router.get("/health").handler(this::health);
+    JsonErrors.install(router);
+
+    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort());
+  }
+
+  @Override
+  public Future<?> stop() {
+    return pool.close();
+  }
+
+  private CorsHandler corsHandler() {
+    return CorsHandler.create()
+        .addOrigins(settings.corsOrigins())
+        .allowedMethods(Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
+        .allowedHeaders(Set.of("Content-Type", Preconditions.IF_MATCH, "Authorization"))
+        .exposedHeaders(Set.of("ETag", "Location", ConsistencyToken.HEADER));
+  }
+
+  private static BodyHandler bodyHandler() {
+    return BodyHandler.create(false).setBodyLimit(MAX_BODY_BYTES);
+  }
+
+  private void requireJson(RoutingContext ctx) {
+    String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+      ctx.fail(415);
+      return;
+    }
+    ctx.next();
+  }
+
+  private void createBook(RoutingContext ctx) {
+    BookInput input = BookValidator.validate(jsonBody(ctx));
+    books.create(input)
+        .onSuccess(event -> {
+          ctx.response().putHeader(HttpHeaders.LOCATION, "/api/books/" + event.bid());
+          respondWithBook(ctx, 201, event);
+        })
+        .onFailure(failure -> handleCommandError(ctx, failure));
+  }
+
+  private void replaceBook(RoutingContext ctx) {
+    long bid = bid(ctx);
+    OptionalLong expected = Preconditions.expectedVersion(ctx.request().getHeader(Preconditions.IF_MATCH));
+    BookInput input = BookValidator.validate(jsonBody(ctx));
+    books.replace(bid, input, expected)
+        .onSuccess(event -> respondWithBook(ctx, 200, event))
+        .onFailure(failure -> handleCommandError(ctx, failure));
+  }
+
+  private void deleteBook(RoutingContext ctx) {
+    long bid = bid(ctx);
+    OptionalLong expected = Preconditions.expectedVersion(ctx.request().getHeader(Preconditions.IF_MATCH));
+    books.delete(bid, expected)
+        .onSuccess(event -> {
+          committed();
+          ctx.response().setStatusCode(204)
+              .putHeader(ConsistencyToken.HEADER, event.consistencyToken().encode())
+              .end();
+        })
+        .onFailure(failure -> handleCommandError(ctx, failure));
+  }
+
+  private void health(RoutingContext ctx) {
+    ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  private void respondWithBook(RoutingContext ctx, int status, BookEvent event) {
+    committed();
+    HttpServerResponse response = ctx.response()
+        .setStatusCode(status)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.ETAG, Preconditions.etag(event.version()))
+        .putHeader(ConsistencyToken.HEADER, event.consistencyToken().encode());
+    response.end(BookJson.toJson(event.book()).encode());
+  }
+
+  /** Tells the relay (in this JVM) that there is something to publish, so it does not wait for its next tick. */
+  private void committed() {
+    vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null);
+  }
+
+  private void handleCommandError(RoutingContext ctx, Throwable failure) {
+    if (failure instanceof ApiException api) {
+      JsonErrors.send(ctx, api);
+    } else if (failure instanceof MySQLException) {
+      ctx.fail(failure);
+    } else {
+      // Connection refused, reset or timed out: the database is away; nothing was committed.
+      JsonErrors.send(ctx, ApiException.unavailable("the database is unavailable; nothing was written, try again"));
+    }
+  }
+
+  private static JsonObject jsonBody(RoutingContext ctx) {
+    if (ctx.body().buffer() == null || ctx.body().length() == 0) {
+      throw ApiException.invalid("body", "is required");
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(ctx.body().buffer());
+    } catch (DecodeException e) {
+      throw ApiException.invalid("body", "is not valid JSON");
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw ApiException.invalid("body", "must be a JSON object");
+    }
+    return object;
+  }
+
+  private static long bid(RoutingContext ctx) {
+    String text = ctx.pathParam("bid");
+    try {
+      long bid = Long.parseLong(text);
+      if (bid > 0) {
+        return bid;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw ApiException.invalid("bid", "must be a positive integer");
+  }
+}

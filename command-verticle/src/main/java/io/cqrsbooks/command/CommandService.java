@@ -1,0 +1,34 @@
+package io.cqrsbooks.command;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The command side: brings the schema up to date, then starts the outbox relay and the HTTP API
+ * (one API verticle per configured instance, all sharing the port).
+ */
+public final class CommandService extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
+
+  private final CommandSettings settings;
+
+  public CommandService(CommandSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public Future<?> start() {
+    return Migrations.apply(vertx, settings.mysql().connectOptions())
+        .compose(migrated -> vertx.deployVerticle(new OutboxRelay(
+            settings.mysql(), settings.kafka(), settings.relayPollEvery(), settings.outboxRetention())))
+        .compose(relay -> vertx.deployVerticle(() -> new CommandApiVerticle(settings),
+            new DeploymentOptions().setInstances(settings.instances())))
+        .onSuccess(api -> LOG.info("command API listening on port {} ({} instance(s)), writing {}",
+            settings.httpPort(), settings.instances(), settings.mysql().describe()));
+  }
+}

@@ -1,0 +1,31 @@
+package io.cqrsbooks.command;
+
+import io.cqrsbooks.config.KafkaSettings;
+import io.cqrsbooks.config.MySqlSettings;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.util.List;
+
+/** The command side's part of the configuration (already checked by the launcher). */
+public record CommandSettings(
+    int httpPort,
+    int instances,
+    List<String> corsOrigins,
+    Duration relayPollEvery,
+    Duration outboxRetention,
+    MySqlSettings mysql,
+    KafkaSettings kafka) {
+
+  public static CommandSettings fromJson(JsonObject config) {
+    JsonObject command = config.getJsonObject("command");
+    return new CommandSettings(
+        command.getInteger("httpPort"),
+        command.getInteger("instances", 1),
+        command.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
+        Duration.ofMillis(command.getLong("relayPollMillis", 1000L)),
+        Duration.ofSeconds(command.getLong("outboxRetentionSeconds", 86_400L)),
+        MySqlSettings.fromJson(config.getJsonObject("mysql")),
+        KafkaSettings.fromJson(config.getJsonObject("kafka")));
+  }
+}

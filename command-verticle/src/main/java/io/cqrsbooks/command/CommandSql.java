@@ -1,0 +1,82 @@
+package io.cqrsbooks.command;
+
+import io.cqrsbooks.contract.BookRows;
+
+import java.util.List;
+
+/** Every SQL statement of the command side, and the schema migrations, in one place. */
+final class CommandSql {
+
+  record Migration(int version, String description, List<String> statements) {
+  }
+
+  static final List<Migration> MIGRATIONS = List.of(
+      new Migration(1, "books and outbox", List.of(
+          """
+          CREATE TABLE IF NOT EXISTS books (
+            bid            BIGINT       NOT NULL AUTO_INCREMENT PRIMARY KEY,
+            title          VARCHAR(200) NOT NULL,
+            author         VARCHAR(100) NOT NULL DEFAULT '',
+            category       VARCHAR(50)  NOT NULL DEFAULT '',
+            pages          INT          NOT NULL,
+            price          BIGINT       NOT NULL,
+            published_date DATE         NULL,
+            description    TEXT         NOT NULL,
+            version        BIGINT       NOT NULL,
+            created_at     DATETIME(6)  NOT NULL,
+            updated_at     DATETIME(6)  NOT NULL
+          ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+          """,
+          """
+          CREATE TABLE IF NOT EXISTS outbox (
+            id           BIGINT      NOT NULL AUTO_INCREMENT PRIMARY KEY,
+            event_id     CHAR(36)    NOT NULL,
+            bid          BIGINT      NOT NULL,
+            version      BIGINT      NOT NULL,
+            event_type   VARCHAR(32) NOT NULL,
+            payload      MEDIUMTEXT  NOT NULL,
+            created_at   DATETIME(6) NOT NULL,
+            published_at DATETIME(6) NULL,
+            KEY outbox_unpublished (published_at, id)
+          ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
+          """)));
+
+  static final String CREATE_MIGRATIONS_TABLE = """
+      CREATE TABLE IF NOT EXISTS schema_migrations (
+        version     INT          NOT NULL PRIMARY KEY,
+        description VARCHAR(200) NOT NULL,
+        applied_at  DATETIME(6)  NOT NULL
+      ) ENGINE=InnoDB""";
+  static final String APPLIED_MIGRATIONS = "SELECT version FROM schema_migrations";
+  static final String RECORD_MIGRATION =
+      "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, UTC_TIMESTAMP(6))";
+  static final String LOCK = "SELECT GET_LOCK(?, ?)";
+  static final String UNLOCK = "SELECT RELEASE_LOCK(?)";
+
+  static final String INSERT_BOOK = """
+      INSERT INTO books (title, author, category, pages, price, published_date, description, version,
+                         created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""";
+  static final String LOCK_BOOK = "SELECT " + BookRows.COLUMNS + " FROM books WHERE bid = ? FOR UPDATE";
+  static final String UPDATE_BOOK = """
+      UPDATE books SET title = ?, author = ?, category = ?, pages = ?, price = ?, published_date = ?,
+                       description = ?, version = ?, updated_at = ?
+      WHERE bid = ?""";
+  static final String DELETE_BOOK = "DELETE FROM books WHERE bid = ?";
+
+  static final String INSERT_OUTBOX = """
+      INSERT INTO outbox (event_id, bid, version, event_type, payload, created_at)
+      VALUES (?, ?, ?, ?, ?, ?)""";
+  static final String UNPUBLISHED = """
+      SELECT id, bid, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?""";
+  static final String PURGE_PUBLISHED = """
+      DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT 10000""";
+
+  /** {@code UPDATE outbox ... WHERE id IN (?, ?, ...)} for {@code count} ids. */
+  static String markPublished(int count) {
+    return "UPDATE outbox SET published_at = ? WHERE id IN (" + "?, ".repeat(count - 1) + "?)";
+  }
+
+  private CommandSql() {
+  }
+}

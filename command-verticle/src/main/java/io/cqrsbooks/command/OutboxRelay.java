@@ -1,0 +1,213 @@
+package io.cqrsbooks.command;
+
+import io.cqrsbooks.config.KafkaSettings;
+import io.cqrsbooks.config.MySqlSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.admin.NewTopic;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Publishes outbox rows to Kafka in id order (key = bid) and marks them published.
+ *
+ * <p>Woken by every local commit, so the happy path has no polling delay; a periodic tick covers
+ * commits made by other instances and retries after Kafka or MySQL outages. Only the instance that
+ * holds a MySQL named lock publishes; the lock lives on the relay's own connection, so it is released
+ * the moment that instance or its connection dies. A crash between sending and marking re-sends a
+ * batch: the read side's version guard makes that harmless.
+ */
+public final class OutboxRelay extends VerticleBase {
+
+  /** Local event-bus address the command API notifies after each commit. */
+  public static final String WAKE_ADDRESS = "cqrs-books.outbox.committed";
+
+  private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final String LEASE_NAME = "cqrs_books.outbox_relay";
+  private static final int BATCH_SIZE = 500;
+  private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+
+  private final MySqlSettings mysql;
+  private final KafkaSettings kafka;
+  private final Duration pollEvery;
+  private final Duration retention;
+
+  private KafkaProducer<String, String> producer;
+  private KafkaAdminClient admin;
+  private SqlConnection lease;
+  private boolean topicReady;
+  private boolean draining;
+  private boolean wakeAgain;
+  private boolean failing;
+
+  public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, Duration pollEvery, Duration retention) {
+    this.mysql = mysql;
+    this.kafka = kafka;
+    this.pollEvery = pollEvery;
+    this.retention = retention;
+  }
+
+  @Override
+  public Future<?> start() {
+    producer = KafkaProducer.create(vertx, kafka.producerConfig());
+    admin = KafkaAdminClient.create(vertx, kafka.adminConfig());
+    vertx.eventBus().<Void>localConsumer(WAKE_ADDRESS, message -> wake());
+    vertx.setPeriodic(pollEvery.toMillis(), tick -> wake());
+    vertx.setPeriodic(PURGE_EVERY.toMillis(), tick -> purgePublished());
+    wake();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    List<Future<?>> closing = new ArrayList<>();
+    closing.add(producer.close());
+    closing.add(admin.close());
+    if (lease != null) {
+      closing.add(lease.close());
+    }
+    return Future.join(closing);
+  }
+
+  private void wake() {
+    if (draining) {
+      wakeAgain = true;
+      return;
+    }
+    draining = true;
+    holdLease()
+        .compose(held -> held ? ensureTopic().compose(ready -> publishPending()) : Future.succeededFuture())
+        .onComplete(done -> {
+          draining = false;
+          if (done.failed()) {
+            pause(done.cause());
+          } else {
+            resumedAfterFailure();
+            if (wakeAgain) {
+              wakeAgain = false;
+              wake();
+            }
+          }
+        });
+  }
+
+  /** True when this instance holds the publishing lease, acquiring it if it is free. */
+  private Future<Boolean> holdLease() {
+    if (lease != null) {
+      return Future.succeededFuture(true);
+    }
+    return MySQLConnection.connect(vertx, mysql.connectOptions()).compose(connection ->
+        connection.preparedQuery(CommandSql.LOCK).execute(Tuple.of(LEASE_NAME, 0)).map(rows -> {
+          Integer granted = rows.iterator().next().getInteger(0);
+          if (granted != null && granted == 1) {
+            lease = connection;
+            connection.closeHandler(closed -> lease = null);
+            LOG.info("this instance now relays the outbox to Kafka topic '{}'", kafka.topic());
+            return true;
+          }
+          connection.close();
+          return false;
+        }));
+  }
+
+  private Future<Void> ensureTopic() {
+    if (topicReady) {
+      return Future.succeededFuture();
+    }
+    return admin.createTopics(List.of(new NewTopic(kafka.topic(), kafka.partitions(), kafka.replicationFactor())))
+        .recover(failure -> isTopicExists(failure) ? Future.succeededFuture() : Future.failedFuture(failure))
+        .onSuccess(created -> topicReady = true);
+  }
+
+  private Future<Void> publishPending() {
+    SqlConnection connection = lease;
+    if (connection == null) {
+      return Future.failedFuture("the outbox lease connection was closed");
+    }
+    return connection.preparedQuery(CommandSql.UNPUBLISHED).execute(Tuple.of(BATCH_SIZE))
+        .compose(rows -> rows.size() == 0
+            ? Future.succeededFuture()
+            : publish(connection, rows).compose(done -> rows.size() == BATCH_SIZE
+                ? publishPending()
+                : Future.succeededFuture()));
+  }
+
+  private Future<Void> publish(SqlConnection connection, RowSet<Row> rows) {
+    List<Long> ids = new ArrayList<>(rows.size());
+    List<Future<?>> sends = new ArrayList<>(rows.size());
+    for (Row row : rows) {
+      ids.add(row.getLong("id"));
+      // Sent in id order on one idempotent producer: each partition keeps that order.
+      sends.add(producer.send(KafkaProducerRecord.create(
+          kafka.topic(), String.valueOf(row.getLong("bid")), row.getString("payload"))));
+    }
+    return Future.all(sends).compose(sent -> markPublished(connection, ids));
+  }
+
+  private Future<Void> markPublished(SqlConnection connection, List<Long> ids) {
+    Tuple parameters = Tuple.tuple().addValue(utcNow());
+    ids.forEach(parameters::addValue);
+    return connection.preparedQuery(CommandSql.markPublished(ids.size())).execute(parameters).mapEmpty();
+  }
+
+  private void purgePublished() {
+    if (lease == null || draining) {
+      return;
+    }
+    LocalDateTime cutoff = LocalDateTime.ofInstant(Instant.now().minus(retention), ZoneOffset.UTC);
+    lease.preparedQuery(CommandSql.PURGE_PUBLISHED).execute(Tuple.of(cutoff))
+        .onSuccess(purged -> {
+          if (purged.rowCount() > 0) {
+            LOG.info("purged {} published outbox rows older than {}", purged.rowCount(), retention);
+          }
+        })
+        .onFailure(failure -> LOG.warn("outbox purge failed: {}", failure.getMessage()));
+  }
+
+  private void pause(Throwable failure) {
+    if (!failing) {
+      LOG.warn("outbox relay paused, retrying every {} ms: {}", pollEvery.toMillis(), failure.getMessage());
+      failing = true;
+    }
+    // A broken lease connection is dropped so the next tick connects and competes for the lease again.
+    if (lease != null && !isKafkaFailure(failure)) {
+      lease.close();
+      lease = null;
+    }
+  }
+
+  private void resumedAfterFailure() {
+    if (failing) {
+      LOG.info("outbox relay resumed");
+      failing = false;
+    }
+  }
+
+  private static boolean isTopicExists(Throwable failure) {
+    return failure.getClass().getSimpleName().equals("TopicExistsException")
+        || (failure.getCause() != null && isTopicExists(failure.getCause()));
+  }
+
+  private static boolean isKafkaFailure(Throwable failure) {
+    return failure.getClass().getName().startsWith("org.apache.kafka");
+  }
+
+  private static LocalDateTime utcNow() {
+    return LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
+  }
+}

@@ -1,0 +1,9 @@
+package io.cqrsbooks.launcher;
+
+/** A setting that is missing or wrong; the message names the key and how to set it. */
+public final class ConfigException extends RuntimeException {
+
+  public ConfigException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,98 @@
+package io.cqrsbooks.launcher;
+
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code java -jar cqrs-books.jar [command|query|all] [--conf file.json]}: runs the chosen roles
+ * (all by default) with the configuration from conf/, the file and the environment.
+ */
+public final class Main {
+
+  private Main() {
+  }
+
+  public static void main(String[] args) {
+    long started = System.nanoTime();
+    JsonObject config;
+    try {
+      config = configure(args);
+    } catch (ConfigException e) {
+      System.err.println("cqrs-books: configuration error: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
+    CqrsBooks app;
+    try {
+      app = CqrsBooks.start(config);
+    } catch (ConfigException e) {
+      System.err.println("cqrs-books: " + e.getMessage());
+      System.exit(2);
+      return;
+    } catch (Exception e) {
+      System.err.println("cqrs-books: could not start: " + e);
+      e.printStackTrace();
+      System.exit(1);
+      return;
+    }
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("cqrs-books: stopping");
+      app.close();
+      System.out.println("cqrs-books: stopped");
+    }, "cqrs-books-shutdown"));
+    printBanner(app.config(), (System.nanoTime() - started) / 1_000_000);
+  }
+
+  static JsonObject configure(String[] args) {
+    Path file = null;
+    List<String> roles = new ArrayList<>();
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--conf" -> {
+          if (i + 1 >= args.length) {
+            throw new ConfigException("--conf needs a file name");
+          }
+          file = Path.of(args[++i]);
+        }
+        case "command", "query" -> roles.add(args[i]);
+        case "all" -> roles.addAll(List.of("command", "query"));
+        default -> throw new ConfigException("unknown argument '" + args[i]
+            + "'; usage: java -jar cqrs-books.jar [command|query|all] [--conf file.json]");
+      }
+    }
+    Map<String, String> environment = new HashMap<>(System.getenv());
+    if (!roles.isEmpty()) {
+      environment.put(AppConfig.environmentName("roles"), String.join(",", roles));
+    }
+    return AppConfig.load(file, environment);
+  }
+
+  private static void printBanner(JsonObject config, long millis) {
+    List<String> roles = AppConfig.roles(config);
+    StringBuilder out = new StringBuilder("\ncqrs-books is up (" + millis + " ms)\n");
+    if (roles.contains("query")) {
+      out.append("  web UI and queries  http://localhost:").append(config.getJsonObject("query").getInteger("httpPort"))
+          .append("/\n");
+    }
+    if (roles.contains("command")) {
+      out.append("  commands            http://localhost:").append(config.getJsonObject("command").getInteger("httpPort"))
+          .append("/api/books\n");
+    }
+    JsonObject mysql = config.getJsonObject("mysql");
+    out.append(config.getBoolean("embedded") ? "  embedded servers\n" : "  external servers\n")
+        .append("    MySQL/MariaDB     ").append(mysql.getString("host")).append(':').append(mysql.getInteger("port"))
+        .append('/').append(mysql.getString("database"))
+        .append(config.getBoolean("embedded") ? " (data in " + Path.of(config.getString("dataDir")).toAbsolutePath() + ")" : "")
+        .append('\n')
+        .append("    Kafka             ").append(config.getJsonObject("kafka").getString("bootstrapServers"))
+        .append(" topic ").append(config.getJsonObject("kafka").getString("topic")).append('\n')
+        .append("    MongoDB           ").append(config.getJsonObject("mongo").getString("connectionString")).append('\n')
+        .append("Press Ctrl-C to stop.\n");
+    System.out.println(out);
+  }
+}

@@ -1,0 +1,164 @@
+package io.cqrsbooks.query;
+
+import io.cqrsbooks.contract.BookEvent;
+import io.cqrsbooks.contract.BookJson;
+import io.cqrsbooks.contract.InvalidEventException;
+import io.cqrsbooks.config.KafkaSettings;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Keeps the read model current: bootstraps it from MySQL, then consumes book events from the group's
+ * committed offsets. Each polled batch is applied to MongoDB and only then committed, so a crash
+ * re-delivers instead of losing; a batch that cannot be applied is retried until it can.
+ * Every applied change is published on the event bus for the live change streams.
+ */
+public final class BookEventConsumer extends VerticleBase {
+
+  /** Event-bus address of applied changes: {@code {type, bid, version, book}}. */
+  public static final String CHANGES_ADDRESS = "cqrs-books.book-changes";
+
+  private static final Logger LOG = LoggerFactory.getLogger(BookEventConsumer.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  private static final long RETRY_MILLIS = 1000;
+  private static final int DEAD_LETTER_VALUE_MAX = 10_000;
+
+  private final KafkaSettings kafka;
+  private final ReadModel readModel;
+  private final ReadModelBootstrap bootstrap;
+  private final QueryStatus status;
+  private final BookProjection projection;
+  private KafkaConsumer<String, String> consumer;
+  private volatile boolean stopping;
+
+  BookEventConsumer(KafkaSettings kafka, ReadModel readModel, Pool mysql, QueryStatus status, int batchSize) {
+    this.kafka = kafka;
+    this.readModel = readModel;
+    this.status = status;
+    this.projection = new BookProjection(readModel);
+    this.bootstrap = new ReadModelBootstrap(mysql, readModel, status, batchSize);
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = KafkaConsumer.create(vertx, kafka.consumerConfig());
+    bootstrapThenConsume();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return consumer.close();
+  }
+
+  private void bootstrapThenConsume() {
+    bootstrap.run()
+        .onSuccess(copied -> status.bootstrapped())
+        .compose(copied -> consumer.subscribe(kafka.topic()))
+        .onSuccess(subscribed -> {
+          status.consuming();
+          LOG.info("consuming topic '{}' as group '{}'", kafka.topic(), kafka.groupId());
+          pollNext();
+        })
+        .onFailure(failure -> {
+          status.problem("bootstrap failed: " + failure.getMessage());
+          LOG.warn("read model bootstrap failed, retrying in {} ms: {}", RETRY_MILLIS, failure.getMessage());
+          retryLater(this::bootstrapThenConsume);
+        });
+  }
+
+  private void pollNext() {
+    if (stopping) {
+      return;
+    }
+    consumer.poll(POLL_TIMEOUT)
+        .onSuccess(this::process)
+        .onFailure(failure -> {
+          LOG.warn("polling Kafka failed: {}", failure.getMessage());
+          retryLater(this::pollNext);
+        });
+  }
+
+  private void process(KafkaConsumerRecords<String, String> records) {
+    if (records.isEmpty()) {
+      pollNext();
+      return;
+    }
+    List<BookEvent> events = new ArrayList<>(records.size());
+    List<Future<Void>> deadLetters = new ArrayList<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      try {
+        events.add(BookJson.decode(record.value()));
+      } catch (InvalidEventException e) {
+        deadLetters.add(setAside(record, e.getMessage()));
+      }
+    }
+    Future.all(deadLetters)
+        .compose(parked -> projection.apply(events))
+        .onSuccess(applied -> {
+          status.clearProblem();
+          status.applied(applied.size());
+          applied.forEach(this::announce);
+          commitThenPoll();
+        })
+        .onFailure(failure -> {
+          status.problem("read model unavailable: " + failure.getMessage());
+          LOG.warn("applying {} events failed, retrying in {} ms: {}", events.size(), RETRY_MILLIS, failure.getMessage());
+          retryLater(() -> process(records));
+        });
+  }
+
+  private void commitThenPoll() {
+    consumer.commit()
+        // Applied but not committed (e.g. during a rebalance): the events come again and change nothing.
+        .onFailure(failure -> LOG.warn("committing offsets failed; the batch may be delivered again: {}",
+            failure.getMessage()))
+        .onComplete(done -> pollNext());
+  }
+
+  private Future<Void> setAside(KafkaConsumerRecord<String, String> record, String reason) {
+    status.deadLettered();
+    LOG.warn("event at {}-{} offset {} set aside: {}", record.topic(), record.partition(), record.offset(), reason);
+    String value = record.value();
+    if (value != null && value.length() > DEAD_LETTER_VALUE_MAX) {
+      value = value.substring(0, DEAD_LETTER_VALUE_MAX);
+    }
+    return readModel.deadLetter(new JsonObject()
+        .put("topic", record.topic())
+        .put("partition", record.partition())
+        .put("offset", record.offset())
+        .put("key", record.key())
+        .put("value", value)
+        .put("reason", reason)
+        .put("at", Instant.now().toString()));
+  }
+
+  private void announce(BookEvent event) {
+    JsonObject change = new JsonObject()
+        .put("type", event.type().name())
+        .put("bid", event.bid())
+        .put("version", event.version())
+        .put("book", event.book() == null ? null : BookJson.toJson(event.book()));
+    vertx.eventBus().publish(CHANGES_ADDRESS, change);
+  }
+
+  private void retryLater(Runnable action) {
+    if (!stopping) {
+      vertx.setTimer(RETRY_MILLIS, timer -> action.run());
+    }
+  }
+}

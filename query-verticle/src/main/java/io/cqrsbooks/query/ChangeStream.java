@@ -1,0 +1,55 @@
+package io.cqrsbooks.query;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+/**
+ * {@code GET /api/books/changes}: Server-Sent Events, one {@code change} event per applied change.
+ * Each change is encoded once and written to every open stream of this verticle instance.
+ */
+final class ChangeStream {
+
+  private static final long HEARTBEAT_MILLIS = 15_000;
+
+  private final Set<HttpServerResponse> open = new LinkedHashSet<>();
+
+  ChangeStream(Vertx vertx) {
+    vertx.eventBus().<JsonObject>localConsumer(BookEventConsumer.CHANGES_ADDRESS,
+        message -> broadcast("event: change\ndata: " + message.body().encode() + "\n\n"));
+    // Keeps proxies from closing quiet streams and lets us notice clients that went away.
+    vertx.setPeriodic(HEARTBEAT_MILLIS, tick -> broadcast(": keep-alive\n\n"));
+  }
+
+  void subscribe(RoutingContext ctx) {
+    HttpServerResponse response = ctx.response()
+        .setChunked(true)
+        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+        .putHeader("Cache-Control", "no-cache")
+        .putHeader("X-Accel-Buffering", "no");
+    open.add(response);
+    response.closeHandler(closed -> open.remove(response));
+    response.exceptionHandler(failure -> open.remove(response));
+    response.write("retry: 2000\n: connected\n\n");
+  }
+
+  int size() {
+    return open.size();
+  }
+
+  private void broadcast(String frame) {
+    for (HttpServerResponse response : Set.copyOf(open)) {
+      // A client that cannot keep up is dropped rather than buffered without bound; it reconnects.
+      if (response.writeQueueFull()) {
+        open.remove(response);
+        response.reset();
+      } else {
+        response.write(frame);
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package io.cqrsbooks.query;
+
+import io.cqrsbooks.contract.BookEvent;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The version rules of the projection, free of I/O so they can be tested alone. */
+final class ProjectionRules {
+
+  private ProjectionRules() {
+  }
+
+  /**
+   * Only the newest event of each book in a batch matters: the others would be overwritten by it
+   * (or refused by the version guard), so they are skipped. Order of first appearance is kept.
+   */
+  static List<BookEvent> newestPerBook(List<BookEvent> events) {
+    Map<Long, BookEvent> newest = new LinkedHashMap<>();
+    for (BookEvent event : events) {
+      newest.merge(event.bid(), event, (kept, candidate) -> candidate.version() > kept.version() ? candidate : kept);
+    }
+    return new ArrayList<>(newest.values());
+  }
+
+  /** A create or update is applied only if the book was not deleted at this version or later. */
+  static boolean survivesTombstone(BookEvent event, Long deletedAtVersion) {
+    return event.type().removesBook() || deletedAtVersion == null || event.version() > deletedAtVersion;
+  }
+}

@@ -1,0 +1,122 @@
+package io.cqrsbooks.query;
+
+import io.cqrsbooks.contract.ConsistencyToken;
+import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.http.JsonErrors;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.StaticHandler;
+
+/** The query HTTP API, the live change stream and the web UI, all answered from the read model. */
+public final class QueryApiVerticle extends VerticleBase {
+
+  private final QuerySettings settings;
+  private final QueryStatus status;
+  private ReadModel readModel;
+  private ConsistencyWaiter consistency;
+  private ChangeStream changes;
+
+  QueryApiVerticle(QuerySettings settings, QueryStatus status) {
+    this.settings = settings;
+    this.status = status;
+  }
+
+  @Override
+  public Future<?> start() {
+    readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), QueryService.MONGO_POOL));
+    consistency = new ConsistencyWaiter(vertx, readModel, settings.consistencyTimeout());
+    changes = new ChangeStream(vertx);
+
+    Router router = Router.router(vertx);
+    router.get("/api/config").handler(this::clientConfig);
+    router.get("/api/books/changes").handler(changes::subscribe);
+    router.get("/api/books").handler(this::awaitConsistency).handler(this::listBooks);
+    router.get("/api/books/:bid").handler(this::awaitConsistency).handler(this::getBook);
+    router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
+    router.get("/ready").handler(this::ready);
+    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true));
+    JsonErrors.install(router);
+
+    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort());
+  }
+
+  /** Where the UI sends commands: configured, or the command port on the host the browser used. */
+  private void clientConfig(RoutingContext ctx) {
+    String commandUrl = settings.commandUrl();
+    if (commandUrl == null || commandUrl.isBlank()) {
+      String host = ctx.request().authority() == null ? "localhost" : ctx.request().authority().host();
+      commandUrl = ctx.request().scheme() + "://" + host + ":" + settings.commandPort();
+    }
+    ctx.json(new JsonObject().put("commandUrl", commandUrl));
+  }
+
+  private void awaitConsistency(RoutingContext ctx) {
+    String header = ctx.request().getHeader(ConsistencyToken.HEADER);
+    if (header == null) {
+      ctx.next();
+      return;
+    }
+    ConsistencyToken token = ConsistencyToken.parse(header)
+        .orElseThrow(() -> ApiException.invalid(ConsistencyToken.HEADER, "is not a token this service handed out"));
+    consistency.await(token).onSuccess(caughtUp -> ctx.next()).onFailure(ctx::fail);
+  }
+
+  private void listBooks(RoutingContext ctx) {
+    BookQuery query = BookQuery.parse(ctx.queryParams());
+    Future.all(readModel.findBooks(query), readModel.countBooks(query))
+        .onSuccess(found -> ctx.json(new JsonObject()
+            .put("items", new JsonArray(found.<java.util.List<JsonObject>>resultAt(0)))
+            .put("total", found.<Long>resultAt(1))
+            .put("limit", query.limit())
+            .put("offset", query.offset())))
+        .onFailure(failure -> handleReadError(ctx, failure));
+  }
+
+  private void getBook(RoutingContext ctx) {
+    long bid = bid(ctx);
+    readModel.findBook(bid)
+        .onSuccess(book -> {
+          if (book == null) {
+            JsonErrors.send(ctx, ApiException.notFound("book " + bid + " does not exist"));
+          } else {
+            ctx.response().putHeader("ETag", "\"" + book.getLong("version") + "\"");
+            ctx.json(book);
+          }
+        })
+        .onFailure(failure -> handleReadError(ctx, failure));
+  }
+
+  private void ready(RoutingContext ctx) {
+    readModel.ping()
+        .onComplete(pinged -> {
+          JsonObject body = status.toJson().put("mongo", pinged.succeeded() ? "UP" : "DOWN");
+          boolean ready = pinged.succeeded() && status.isReady();
+          ctx.response().setStatusCode(ready ? 200 : 503);
+          ctx.json(body.put("status", ready ? "READY" : "NOT_READY"));
+        });
+  }
+
+  private void handleReadError(RoutingContext ctx, Throwable failure) {
+    JsonErrors.send(ctx, failure instanceof ApiException api
+        ? api
+        : ApiException.unavailable("the read model is unavailable; try again"));
+  }
+
+  private static long bid(RoutingContext ctx) {
+    try {
+      long bid = Long.parseLong(ctx.pathParam("bid"));
+      if (bid > 0) {
+        return bid;
+      }
+    } catch (NumberFormatException ignored) {
+      // reported below
+    }
+    throw ApiException.invalid("bid", "must be a positive integer");
+  }
+}

@@ -1,0 +1,34 @@
+package io.cqrsbooks.query;
+
+import io.cqrsbooks.config.KafkaSettings;
+import io.cqrsbooks.config.MySqlSettings;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+
+/** The query side's part of the configuration (already checked by the launcher). */
+public record QuerySettings(
+    int httpPort,
+    int instances,
+    String commandUrl,
+    int commandPort,
+    Duration consistencyTimeout,
+    int bootstrapBatchSize,
+    MySqlSettings mysql,
+    KafkaSettings kafka,
+    MongoSettings mongo) {
+
+  public static QuerySettings fromJson(JsonObject config) {
+    JsonObject query = config.getJsonObject("query");
+    return new QuerySettings(
+        query.getInteger("httpPort"),
+        query.getInteger("instances", 1),
+        query.getString("commandUrl", ""),
+        config.getJsonObject("command").getInteger("httpPort"),
+        Duration.ofMillis(query.getLong("consistencyTimeoutMillis", 5000L)),
+        query.getInteger("bootstrapBatchSize", 1000),
+        MySqlSettings.fromJson(config.getJsonObject("mysql")),
+        KafkaSettings.fromJson(config.getJsonObject("kafka")),
+        MongoSettings.fromJson(config.getJsonObject("mongo")));
+  }
+}

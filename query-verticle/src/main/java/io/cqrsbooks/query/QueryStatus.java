@@ -1,0 +1,63 @@
+package io.cqrsbooks.query;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** What the consumer tells the API verticles about the read model's state; shared within one JVM. */
+public final class QueryStatus {
+
+  private volatile boolean bootstrapped;
+  private volatile boolean consuming;
+  private volatile String problem;
+  private final AtomicLong bootstrapCopied = new AtomicLong();
+  private final AtomicLong eventsApplied = new AtomicLong();
+  private final AtomicLong deadLetters = new AtomicLong();
+
+  void bootstrapProgress(long copied) {
+    bootstrapCopied.set(copied);
+  }
+
+  void bootstrapped() {
+    bootstrapped = true;
+  }
+
+  void consuming() {
+    consuming = true;
+    problem = null;
+  }
+
+  void problem(String description) {
+    problem = description;
+  }
+
+  void clearProblem() {
+    problem = null;
+  }
+
+  void applied(long count) {
+    eventsApplied.addAndGet(count);
+  }
+
+  void deadLettered() {
+    deadLetters.incrementAndGet();
+  }
+
+  public boolean isReady() {
+    return bootstrapped && consuming && problem == null;
+  }
+
+  public long deadLetters() {
+    return deadLetters.get();
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("bootstrapped", bootstrapped)
+        .put("bootstrapCopied", bootstrapCopied.get())
+        .put("consuming", consuming)
+        .put("eventsApplied", eventsApplied.get())
+        .put("deadLetters", deadLetters.get())
+        .put("problem", problem);
+  }
+}

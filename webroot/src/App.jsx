@@ -1,0 +1,63 @@
+import { useCallback, useEffect, useState } from 'react';
+import { createBook, deleteBook, listBooks, updateBook } from './api.js';
+import { useBookChanges } from './hooks/useBookChanges.js';
+import BookForm from './components/BookForm.jsx';
+import BookList from './components/BookList.jsx';
+import Pager from './components/Pager.jsx';
+import SearchBar from './components/SearchBar.jsx';
+
+const PAGE_SIZE = 20;
+
+export default function App() {
+  const [query, setQuery] = useState({ q: '', sort: '-bid', limit: PAGE_SIZE, offset: 0 });
+  const [page, setPage] = useState({ items: [], total: 0 });
+  const [editing, setEditing] = useState(null);
+  const [notice, setNotice] = useState(null);
+
+  const load = useCallback(async (token) => {
+    try {
+      setPage(await listBooks(query, token));
+    } catch (error) {
+      setNotice({ kind: 'error', text: error.message });
+    }
+  }, [query]);
+
+  useEffect(() => { load(); }, [load]);
+  const live = useBookChanges(() => load());
+
+  // After a command, the list is read with its consistency token, so it always shows the change.
+  async function run(action, message) {
+    const { token } = await action();
+    setNotice({ kind: 'ok', text: message });
+    await load(token);
+  }
+
+  const save = (book) => (editing
+    ? run(() => updateBook(editing.bid, book, editing.version), `Saved “${book.title}”.`).then(() => setEditing(null))
+    : run(() => createBook(book), `Added “${book.title}”.`));
+
+  const remove = (book) => run(() => deleteBook(book.bid, book.version), `Deleted “${book.title}”.`)
+    .catch((error) => setNotice({ kind: 'error', text: error.message }));
+
+  return (
+    <main>
+      <header>
+        <h1>cqrs-books</h1>
+        <span className={live ? 'live on' : 'live'} title="live updates">{live ? '● live' : '○ offline'}</span>
+      </header>
+      {notice && <p className={`notice ${notice.kind}`} role="status">{notice.text}</p>}
+      <div className="layout">
+        <section className="catalogue">
+          <SearchBar query={query} onChange={(change) => setQuery({ ...query, ...change, offset: 0 })} />
+          <BookList books={page.items} onEdit={setEditing} onDelete={remove} />
+          <Pager total={page.total} limit={query.limit} offset={query.offset}
+                 onPage={(offset) => setQuery({ ...query, offset })} />
+        </section>
+        <aside>
+          <BookForm key={editing ? `edit-${editing.bid}-${editing.version}` : 'new'}
+                    book={editing} onSave={save} onCancel={() => setEditing(null)} />
+        </aside>
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,50 @@
+import { useState } from 'react';
+
+export default function BookList({ books, onEdit, onDelete }) {
+  if (books.length === 0) {
+    return <p className="empty">No books yet. Add one with the form.</p>;
+  }
+  return (
+    <table className="books">
+      <thead>
+        <tr>
+          <th>Title</th><th>Author</th><th>Category</th>
+          <th className="num">Pages</th><th className="num">Price</th><th>Published</th><th />
+        </tr>
+      </thead>
+      <tbody>
+        {books.map((book) => (
+          <BookRow key={book.bid} book={book} onEdit={onEdit} onDelete={onDelete} />
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+function BookRow({ book, onEdit, onDelete }) {
+  const [confirming, setConfirming] = useState(false);
+  return (
+    <tr data-bid={book.bid}>
+      <td className="title">{book.title}</td>
+      <td>{book.author}</td>
+      <td>{book.category}</td>
+      <td className="num">{book.pages}</td>
+      <td className="num">{book.price}</td>
+      <td>{book.publishedDate || ''}</td>
+      <td className="actions">
+        {confirming ? (
+          <>
+            <span>Delete?</span>
+            <button type="button" className="danger" onClick={() => onDelete(book)}>Yes, delete</button>
+            <button type="button" onClick={() => setConfirming(false)}>No</button>
+          </>
+        ) : (
+          <>
+            <button type="button" onClick={() => onEdit(book)}>Edit</button>
+            <button type="button" onClick={() => setConfirming(true)}>Delete</button>
+          </>
+        )}
+      </td>
+    </tr>
+  );
+}
