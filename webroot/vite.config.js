@@ -1,11 +1,12 @@
 import { defineConfig } from 'vite';
 
-// Built into the query side's static files (webroot/ on its classpath).
+// Built into the query side's static files: io/cqrsbooks/ui on its classpath (a path no working
+// directory shadows, unlike a plain webroot/).
 // `npm run dev` serves the UI with hot reload against a running ./run.sh.
 export default defineConfig({
   esbuild: { jsx: 'automatic' },
   build: {
-    outDir: 'target/classes/webroot',
+    outDir: 'target/classes/io/cqrsbooks/ui',
     emptyOutDir: true,
   },
   server: {

@@ -44,10 +44,9 @@ export default function BookForm({ book, onSave, onCancel }) {
       await onSave(toRequest(values));
       if (!book) setValues(initialValues(null));
     } catch (error) {
-      if (error instanceof ApiError && error.details.length > 0) {
-        setErrors(error.fieldErrors());
-      }
-      setFormError(error.message);
+      const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
+      setErrors(fieldErrors);
+      setFormError(Object.keys(fieldErrors).length > 0 ? 'Please correct the fields marked in red.' : error.message);
     } finally {
       setBusy(false);
     }

@@ -15,6 +15,9 @@ import io.vertx.ext.web.handler.StaticHandler;
 /** The query HTTP API, the live change stream and the web UI, all answered from the read model. */
 public final class QueryApiVerticle extends VerticleBase {
 
+  /** Where the webroot module puts the built UI on the classpath. */
+  static final String UI_ROOT = "io/cqrsbooks/ui";
+
   private final QuerySettings settings;
   private final QueryStatus status;
   private ReadModel readModel;
@@ -40,7 +43,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
     router.route("/api/*").handler(ctx -> ctx.fail(404));
-    router.route("/*").handler(StaticHandler.create("webroot").setCachingEnabled(true));
+    router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
 
     return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort());
