@@ -1,0 +1,87 @@
+package io.cqrsbooks.launcher;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class AppConfigTest {
+
+  @Test
+  void defaultsComeFromConf() {
+    JsonObject config = AppConfig.load(null, Map.of());
+    assertEquals(8080, config.getJsonObject("query").getInteger("httpPort"));
+    assertEquals(8081, config.getJsonObject("command").getInteger("httpPort"));
+    assertEquals("books.events", config.getJsonObject("kafka").getString("topic"));
+    assertTrue(config.getBoolean("embedded"));
+    assertEquals(List.of("command", "query"), AppConfig.roles(config));
+  }
+
+  @Test
+  void environmentNamesFollowTheKeys() {
+    assertEquals("CQRS_QUERY_HTTP_PORT", AppConfig.environmentName("query.httpPort"));
+    assertEquals("CQRS_KAFKA_BOOTSTRAP_SERVERS", AppConfig.environmentName("kafka.bootstrapServers"));
+    assertEquals("CQRS_MONGO_CONNECTION_STRING", AppConfig.environmentName("mongo.connectionString"));
+  }
+
+  @Test
+  void everyKeyCanBeOverriddenFromTheEnvironment() {
+    JsonObject config = AppConfig.load(null, Map.of(
+        "CQRS_QUERY_HTTP_PORT", "9090",
+        "CQRS_KAFKA_TOPIC", "other.topic",
+        "CQRS_EMBEDDED", "false",
+        "CQRS_COMMAND_CORS_ORIGINS", "https://a.example, https://b.example",
+        "CQRS_ROLES", "query"));
+    assertEquals(9090, config.getJsonObject("query").getInteger("httpPort"));
+    assertEquals("other.topic", config.getJsonObject("kafka").getString("topic"));
+    assertFalse(config.getBoolean("embedded"));
+    assertEquals(List.of("https://a.example", "https://b.example"),
+        config.getJsonObject("command").getJsonArray("corsOrigins").getList());
+    assertEquals(List.of("query"), AppConfig.roles(config));
+  }
+
+  @Test
+  void wrongValuesStopTheStartNamingTheKey() {
+    assertMessage(Map.of("CQRS_QUERY_HTTP_PORT", "eighty"), "CQRS_QUERY_HTTP_PORT (query.httpPort) must be an integer");
+    assertMessage(Map.of("CQRS_QUERY_HTTP_PORT", "70000"), "CQRS_QUERY_HTTP_PORT (query.httpPort) must be a port number");
+    assertMessage(Map.of("CQRS_ROLES", "reporting"), "CQRS_ROLES (roles) must name command, query or both");
+    assertMessage(Map.of("CQRS_EMBEDDED", "yes"), "CQRS_EMBEDDED (embedded) must be true or false");
+    assertMessage(Map.of("CQRS_KAFKA_TOPIC", " "), "CQRS_KAFKA_TOPIC (kafka.topic) must be set");
+    assertMessage(Map.of("CQRS_EMBEDDED", "false", "CQRS_MONGO_CONNECTION_STRING", ""),
+        "CQRS_MONGO_CONNECTION_STRING (mongo.connectionString) must be set");
+  }
+
+  @Test
+  void aConfigurationFileOverridesDefaultsAndIsCheckedToo(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("external.json");
+    Files.writeString(file, "{\"embedded\": false, \"mysql\": {\"host\": \"db.internal\", \"port\": 3307}}");
+    JsonObject config = AppConfig.load(file, Map.of());
+    assertEquals("db.internal", config.getJsonObject("mysql").getString("host"));
+    assertEquals(3307, config.getJsonObject("mysql").getInteger("port"));
+
+    Files.writeString(file, "{\"mysql\": {\"hots\": \"typo\"}}");
+    assertEquals("unknown configuration key 'mysql.hots'",
+        assertThrows(ConfigException.class, () -> AppConfig.load(file, Map.of())).getMessage());
+    Files.writeString(file, "{\"mysql\": {\"port\": \"3306\"}}");
+    assertEquals("configuration key 'mysql.port' must be a number",
+        assertThrows(ConfigException.class, () -> AppConfig.load(file, Map.of())).getMessage());
+  }
+
+  @Test
+  void theShippedExternalExampleIsAValidConfiguration() {
+    JsonObject config = AppConfig.load(Path.of("../conf/external.example.json"), Map.of());
+    assertFalse(config.getBoolean("embedded"));
+    assertEquals(3, config.getJsonObject("kafka").getInteger("replicationFactor"));
+  }
+
+  private static void assertMessage(Map<String, String> environment, String start) {
+    ConfigException e = assertThrows(ConfigException.class, () -> AppConfig.load(null, environment));
+    assertTrue(e.getMessage().startsWith(start), e.getMessage());
+  }
+}

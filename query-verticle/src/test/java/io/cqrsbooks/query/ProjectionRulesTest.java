@@ -1,0 +1,50 @@
+package io.cqrsbooks.query;
+
+import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.contract.BookEvent;
+import io.cqrsbooks.contract.BookEventType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class ProjectionRulesTest {
+
+  private static BookEvent updated(long bid, long version) {
+    Instant now = Instant.parse("2026-01-01T00:00:00Z");
+    Book book = new Book(bid, "t" + version, "", "", 1, 1, null, "", version, now, now);
+    return BookEvent.of("e" + bid + "-" + version, version == 1 ? BookEventType.BookCreated : BookEventType.BookUpdated,
+        bid, version, now, book);
+  }
+
+  private static BookEvent deleted(long bid, long version) {
+    return BookEvent.of("d" + bid, BookEventType.BookDeleted, bid, version, Instant.EPOCH, null);
+  }
+
+  @Test
+  void keepsOnlyTheNewestEventOfEachBookInFirstAppearanceOrder() {
+    List<BookEvent> batch = List.of(updated(1, 1), updated(2, 1), updated(1, 2), updated(1, 2), updated(2, 1));
+    assertEquals(List.of(updated(1, 2), updated(2, 1)), ProjectionRules.newestPerBook(batch));
+  }
+
+  @Test
+  void anOlderEventArrivingLaterDoesNotWin() {
+    assertEquals(List.of(updated(1, 3)), ProjectionRules.newestPerBook(List.of(updated(1, 3), updated(1, 2))));
+  }
+
+  @Test
+  void aDeletionSupersedesEarlierVersionsInTheSameBatch() {
+    assertEquals(List.of(deleted(1, 3)), ProjectionRules.newestPerBook(List.of(updated(1, 2), deleted(1, 3))));
+  }
+
+  @Test
+  void tombstonesStopOlderOrEqualCreatesAndUpdates() {
+    assertFalse(ProjectionRules.survivesTombstone(updated(1, 2), 3L));
+    assertFalse(ProjectionRules.survivesTombstone(updated(1, 3), 3L));
+    assertTrue(ProjectionRules.survivesTombstone(updated(1, 4), 3L));
+    assertTrue(ProjectionRules.survivesTombstone(updated(1, 2), null));
+    assertTrue(ProjectionRules.survivesTombstone(deleted(1, 2), 3L), "deletions are guarded by the write itself");
+  }
+}
