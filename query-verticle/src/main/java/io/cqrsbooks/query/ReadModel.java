@@ -91,12 +91,26 @@ public final class ReadModel {
   }
 
   /** Removes live books with {@code after < bid <= upTo} that are not among {@code present}. */
-  Future<Long> removeMissing(long after, long upTo, Collection<Long> present) {
-    JsonObject range = new JsonObject().put("$gt", after).put("$nin", new JsonArray(List.copyOf(present)));
-    if (upTo != Long.MAX_VALUE) {
-      range.put("$lte", upTo);
-    }
+  Future<Long> removeLiveExcept(long after, long upTo, Collection<Long> present) {
+    JsonObject range = new JsonObject().put("$gt", after).put("$lte", upTo)
+        .put("$nin", new JsonArray(List.copyOf(present)));
     return mongo.removeDocuments(BOOKS, new JsonObject().put(ID, range)).map(result -> result.getRemovedCount());
+  }
+
+  /** Up to {@code limit} bids of live books above {@code after}, ascending. */
+  Future<List<Long>> liveBidsAfter(long after, int limit) {
+    FindOptions options = new FindOptions().setFields(new JsonObject().put(ID, 1))
+        .setSort(new JsonObject().put(ID, 1)).setLimit(limit);
+    return mongo.findWithOptions(BOOKS, new JsonObject().put(ID, new JsonObject().put("$gt", after)), options)
+        .map(found -> found.stream().map(doc -> doc.getLong(ID)).toList());
+  }
+
+  Future<Long> removeBooks(Collection<Long> bids) {
+    if (bids.isEmpty()) {
+      return Future.succeededFuture(0L);
+    }
+    JsonObject filter = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
+    return mongo.removeDocuments(BOOKS, filter).map(result -> result.getRemovedCount());
   }
 
   Future<JsonObject> findBook(long bid) {

@@ -20,7 +20,6 @@ import java.util.List;
 final class ReadModelBootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadModelBootstrap.class);
-  private static final String MAX_BID = "SELECT COALESCE(MAX(bid), 0) FROM books";
   private static final String BATCH = "SELECT " + BookRows.COLUMNS + " FROM books WHERE bid > ? ORDER BY bid LIMIT ?";
   private static final long LOG_EVERY = 50_000;
 
@@ -39,35 +38,52 @@ final class ReadModelBootstrap {
   /** Runs the whole copy; completes with the number of books copied. */
   Future<Long> run() {
     long started = System.nanoTime();
-    // Books created after this point reach the read model through the stream; the final sweep leaves them alone.
-    return mysql.query(MAX_BID).execute()
-        .map(rows -> rows.iterator().next().getLong(0))
-        .compose(maxBid -> copyAfter(0, 0, maxBid))
+    return copyAfter(0, 0)
         .onSuccess(copied -> LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
             copied, (System.nanoTime() - started) / 1_000_000));
   }
 
-  private Future<Long> copyAfter(long after, long copied, long maxBidAtStart) {
+  /**
+   * Past MySQL's last book: a document can only be in the read model if its book was committed in
+   * MySQL, so one whose bid MySQL does not hold when asked has been deleted and goes. A book created
+   * meanwhile by a concurrent consumer is found in MySQL and stays.
+   */
+  private Future<Void> sweepAfter(long after) {
+    return readModel.liveBidsAfter(after, batchSize).compose(bids -> {
+      if (bids.isEmpty()) {
+        return Future.succeededFuture();
+      }
+      String placeholders = "?, ".repeat(bids.size() - 1) + "?";
+      return mysql.preparedQuery("SELECT bid FROM books WHERE bid IN (" + placeholders + ")")
+          .execute(Tuple.wrap(new ArrayList<Object>(bids)))
+          .compose(rows -> {
+            List<Long> gone = new ArrayList<>(bids);
+            rows.forEach(row -> gone.remove(row.getLong(0)));
+            return readModel.removeBooks(gone);
+          })
+          .compose(removed -> sweepAfter(bids.get(bids.size() - 1)));
+    });
+  }
+
+  private Future<Long> copyAfter(long after, long copied) {
     return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).compose(rows -> {
       List<Book> books = new ArrayList<>(rows.size());
       for (Row row : rows) {
         books.add(BookRows.fromRow(row));
       }
       if (books.isEmpty()) {
-        return after < maxBidAtStart
-            ? readModel.removeMissing(after, maxBidAtStart, List.of()).map(copied)
-            : Future.succeededFuture(copied);
+        return sweepAfter(after).map(copied);
       }
       long last = books.get(books.size() - 1).bid();
       long total = copied + books.size();
       return Future.all(books.stream().map(readModel::upsertIfNewer).toList())
-          .compose(stored -> readModel.removeMissing(after, last, books.stream().map(Book::bid).toList()))
+          .compose(stored -> readModel.removeLiveExcept(after, last, books.stream().map(Book::bid).toList()))
           .compose(removed -> {
             status.bootstrapProgress(total);
             if (total / LOG_EVERY > copied / LOG_EVERY) {
               LOG.info("bootstrap: {} books copied", total);
             }
-            return copyAfter(last, total, maxBidAtStart);
+            return copyAfter(last, total);
           });
     });
   }

@@ -1,0 +1,239 @@
+package io.cqrsbooks.system;
+
+import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.contract.BookEvent;
+import io.cqrsbooks.contract.BookEventType;
+import io.cqrsbooks.contract.BookJson;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Random;
+import java.util.UUID;
+
+import static io.cqrsbooks.system.TestSystem.await;
+import static io.cqrsbooks.system.TestSystem.awaitTrue;
+import static io.cqrsbooks.system.TestSystem.book;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Commands reaching the MongoDB read model through Kafka, and the promises of the read side. */
+class ReadModelTest {
+
+  private static TestSystem system;
+
+  @BeforeAll
+  static void start() throws Exception {
+    system = TestSystem.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    system.close();
+  }
+
+  @Test
+  void createUpdateAndDeleteReachTheReadModel() {
+    HttpResponse<Buffer> created = system.createBook(book("Propagated", 300, 4200));
+    long bid = created.bodyAsJsonObject().getLong("bid");
+    HttpResponse<Buffer> read = system.get("/api/books/" + bid, "X-Consistency-Token", created.getHeader("X-Consistency-Token"));
+    assertEquals(200, read.statusCode());
+    assertEquals(created.bodyAsJsonObject(), read.bodyAsJsonObject(), "the read model holds exactly what was written");
+
+    HttpResponse<Buffer> updated = system.command(HttpMethod.PUT, "/api/books/" + bid, book("Propagated, revised", 301, 4300));
+    JsonObject afterUpdate = system.get("/api/books/" + bid, "X-Consistency-Token", updated.getHeader("X-Consistency-Token"))
+        .bodyAsJsonObject();
+    assertEquals("Propagated, revised", afterUpdate.getString("title"));
+    assertEquals(2, afterUpdate.getLong("version"));
+
+    HttpResponse<Buffer> deleted = system.command(HttpMethod.DELETE, "/api/books/" + bid, null);
+    assertEquals(204, deleted.statusCode());
+    HttpResponse<Buffer> gone = system.get("/api/books/" + bid, "X-Consistency-Token", deleted.getHeader("X-Consistency-Token"));
+    assertEquals(404, gone.statusCode());
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(20));
+  }
+
+  @Test
+  void aQueryWithTheTokenAlwaysSeesTheWrite() {
+    for (int i = 0; i < 30; i++) {
+      HttpResponse<Buffer> created = system.createBook(book("Read your write " + i, 10 + i, i));
+      long bid = created.bodyAsJsonObject().getLong("bid");
+      HttpResponse<Buffer> list = system.get("/api/books?sort=-bid&limit=5", "X-Consistency-Token",
+          created.getHeader("X-Consistency-Token"));
+      assertEquals(200, list.statusCode());
+      assertEquals(bid, list.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("bid"), "write " + i);
+    }
+  }
+
+  @Test
+  void aTokenTheReadModelCannotReachTimesOutWith503AndABadOneIs400() {
+    HttpResponse<Buffer> never = system.get("/api/books/1", "X-Consistency-Token", "999999.1");
+    assertEquals(503, never.statusCode());
+    assertEquals("application/json", never.getHeader("Content-Type"));
+    assertEquals(400, system.get("/api/books", "X-Consistency-Token", "garbage").statusCode());
+  }
+
+  @Test
+  void listQueriesFilterSortAndPage() {
+    String tag = "Q" + UUID.randomUUID().toString().substring(0, 8);
+    String token = null;
+    for (int i = 1; i <= 7; i++) {
+      token = system.createBook(book(tag + " volume " + i, 100 * i, 1000 - i)).getHeader("X-Consistency-Token");
+    }
+    JsonObject page = system.get("/api/books?q=" + tag.toLowerCase() + "&sort=price&limit=3&offset=2",
+        "X-Consistency-Token", token).bodyAsJsonObject();
+    assertEquals(7, page.getLong("total"));
+    assertEquals(3, page.getInteger("limit"));
+    assertEquals(2, page.getInteger("offset"));
+    assertEquals(java.util.List.of(995L, 996L, 997L), page.getJsonArray("items").stream()
+        .map(item -> ((JsonObject) item).getLong("price")).toList());
+    JsonObject priced = system.get("/api/books?q=" + tag + "&minPrice=994&maxPrice=995").bodyAsJsonObject();
+    assertEquals(2, priced.getLong("total"));
+    assertEquals(400, system.get("/api/books?sort=colour").statusCode());
+    assertEquals(400, system.get("/api/books?limit=501").statusCode());
+  }
+
+  @Test
+  void everyAppliedChangeIsPushedToOpenStreams() throws Exception {
+    HttpClient client = system.vertx.createHttpClient();
+    StringBuffer received = new StringBuffer();
+    HttpClientResponse stream = await(client.request(HttpMethod.GET, system.queryPort, "127.0.0.1", "/api/books/changes")
+        .compose(request -> request.send())
+        // Attached on the event loop, before any chunk can arrive.
+        .map(response -> response.handler(chunk -> received.append(chunk.toString()))));
+    assertEquals("text/event-stream; charset=utf-8", stream.getHeader("Content-Type"));
+    awaitTrue("stream connected", Duration.ofSeconds(5), () -> received.toString().contains(": connected"));
+
+    long bid = system.createBook(book("Live", 1, 1)).bodyAsJsonObject().getLong("bid");
+    awaitTrue("change pushed", Duration.ofSeconds(10),
+        () -> received.toString().contains("\"type\":\"BookCreated\",\"bid\":" + bid + ","));
+    String frame = received.substring(received.indexOf("event: change"));
+    JsonObject change = new JsonObject(frame.substring(frame.indexOf("data: ") + 6, frame.indexOf("\n\n")));
+    assertEquals("Live", change.getJsonObject("book").getString("title"));
+    await(client.close());
+  }
+
+  @Test
+  void duplicateAndOutOfOrderEventsChangeNothing() {
+    long bid = system.createBook(book("Guarded", 1, 1)).bodyAsJsonObject().getLong("bid");
+    system.command(HttpMethod.PUT, "/api/books/" + bid, book("Guarded v2", 2, 2));
+    String token = system.command(HttpMethod.PUT, "/api/books/" + bid, book("Guarded v3", 3, 3)).getHeader("X-Consistency-Token");
+    assertEquals(200, system.get("/api/books/" + bid, "X-Consistency-Token", token).statusCode());
+    long appliedBefore = system.queryStatus().toJson().getLong("eventsApplied");
+
+    Book stored = system.mysqlBooks().stream().filter(b -> b.bid() == bid).findFirst().orElseThrow();
+    Book older = new Book(bid, "STALE", "", "", 9, 9, null, "", 2, stored.createdAt(), stored.updatedAt());
+    publishEvent(BookEventType.BookUpdated, older);                          // out of order
+    publishEvent(BookEventType.BookUpdated, stored);                         // duplicate of the newest
+    publishEvent(BookEventType.BookCreated, new Book(bid, "STALE", "", "", 9, 9, null, "", 1,
+        stored.createdAt(), stored.createdAt()));                            // replay of the creation
+    awaitProcessedUpTo(bid);
+
+    assertEquals(appliedBefore, system.queryStatus().toJson().getLong("eventsApplied"), "nothing applied");
+    assertEquals("Guarded v3", system.get("/api/books/" + bid).bodyAsJsonObject().getString("title"));
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void aDeletedBookIsNotBroughtBackByLateEvents() {
+    HttpResponse<Buffer> created = system.createBook(book("Doomed", 1, 1));
+    long bid = created.bodyAsJsonObject().getLong("bid");
+    Book original = BookJson.fromJson(created.bodyAsJsonObject());
+    String token = system.command(HttpMethod.DELETE, "/api/books/" + bid, null).getHeader("X-Consistency-Token");
+    assertEquals(404, system.get("/api/books/" + bid, "X-Consistency-Token", token).statusCode());
+
+    publishEvent(BookEventType.BookCreated, original);
+    awaitProcessedUpTo(bid);
+    assertEquals(404, system.get("/api/books/" + bid).statusCode(), "the tombstone keeps it deleted");
+  }
+
+  @Test
+  void poisonMessagesAreSetAsideAndTheStreamGoesOn() {
+    long before = system.queryStatus().deadLetters();
+    system.publishRaw("1", "this is not JSON");
+    system.publishRaw("1", "{\"type\":\"BookBurned\",\"bid\":1,\"version\":1}");
+    system.publishRaw("1", "{\"type\":\"BookCreated\",\"bid\":1,\"version\":1}");
+    awaitTrue("three dead letters", Duration.ofSeconds(15), () -> system.queryStatus().deadLetters() == before + 3);
+    JsonObject letter = await(system.mongo().findOne("dead_letters", new JsonObject().put("value", "this is not JSON"), null));
+    assertTrue(letter.getString("reason").startsWith("not a book event"), letter.encode());
+
+    HttpResponse<Buffer> after = system.createBook(book("After the poison", 1, 1));
+    assertEquals(200, system.get("/api/books/" + after.bodyAsJsonObject().getLong("bid"),
+        "X-Consistency-Token", after.getHeader("X-Consistency-Token")).statusCode());
+  }
+
+  @Test
+  void theQuerySideRestartedMidStreamConvergesToMySql() throws Exception {
+    Random random = new Random(42);
+    java.util.List<Long> live = new java.util.ArrayList<>();
+    for (int op = 0; op < 150; op++) {
+      if (op == 40) {
+        system.stopQuerySide();
+      }
+      if (op == 100) {
+        system.startQuerySide();
+      }
+      int choice = live.isEmpty() ? 0 : random.nextInt(3);
+      if (choice == 0) {
+        live.add(system.createBook(book("Stream " + op, 1 + op, op)).bodyAsJsonObject().getLong("bid"));
+      } else if (choice == 1) {
+        long bid = live.get(random.nextInt(live.size()));
+        assertEquals(200, system.command(HttpMethod.PUT, "/api/books/" + bid, book("Stream update " + op, 2 + op, op)).statusCode());
+      } else {
+        long bid = live.remove(random.nextInt(live.size()));
+        assertEquals(204, system.command(HttpMethod.DELETE, "/api/books/" + bid, null).statusCode());
+      }
+    }
+    system.awaitReady();
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(30));
+  }
+
+  @Test
+  void theBootstrapRepairsTheReadModelWithoutGoingBackwards() throws Exception {
+    long kept = system.createBook(book("Kept", 1, 1)).bodyAsJsonObject().getLong("bid");
+    String token = system.createBook(book("Newest", 1, 1)).getHeader("X-Consistency-Token");
+    assertEquals(200, system.get("/api/books/" + kept, "X-Consistency-Token", token).statusCode());
+    system.stopQuerySide();
+
+    // Damage the read model: lose one book, invent another, and hold a future version of a third.
+    await(system.mongo().removeDocuments("books", new JsonObject().put("_id", kept)));
+    JsonObject ghost = BookJson.toJson(new Book(kept + 1_000_000, "Ghost", "", "", 1, 1, null, "", 1, Instant.now(), Instant.now()));
+    await(system.mongo().insert("books", ghost.put("_id", kept + 1_000_000)));
+    long newest = Long.parseLong(token.substring(0, token.indexOf('.')));
+    await(system.mongo().updateCollection("books", new JsonObject().put("_id", newest),
+        new JsonObject().put("$set", new JsonObject().put("version", 99).put("title", "From the future"))));
+
+    system.startQuerySide();
+    system.awaitReady();
+    assertEquals(200, system.get("/api/books/" + kept).statusCode(), "lost book restored");
+    assertEquals("From the future", system.get("/api/books/" + newest).bodyAsJsonObject().getString("title"),
+        "a newer document is never replaced by an older one");
+
+    // Put the future version back in line and check everything else matches MySQL exactly.
+    await(system.mongo().removeDocuments("books", new JsonObject().put("_id", newest)));
+    system.stopQuerySide();
+    system.startQuerySide();
+    system.awaitReady();
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(20));
+  }
+
+  private static void publishEvent(BookEventType type, Book book) {
+    BookEvent event = BookEvent.of(UUID.randomUUID().toString(), type, book.bid(), book.version(), Instant.now(), book);
+    system.publishRaw(String.valueOf(book.bid()), BookJson.encode(event));
+  }
+
+  /** A poison message with the same key lands after the events above in the same partition; once it is set aside, they were processed. */
+  private static void awaitProcessedUpTo(long bid) {
+    long letters = system.queryStatus().deadLetters();
+    system.publishRaw(String.valueOf(bid), "marker");
+    awaitTrue("events before the marker processed", Duration.ofSeconds(15),
+        () -> system.queryStatus().deadLetters() > letters);
+  }
+}

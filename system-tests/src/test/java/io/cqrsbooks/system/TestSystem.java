@@ -1,0 +1,280 @@
+package io.cqrsbooks.system;
+
+import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.contract.BookJson;
+import io.cqrsbooks.contract.BookRows;
+import io.cqrsbooks.embedded.LocalServers;
+import io.cqrsbooks.launcher.AppConfig;
+import io.cqrsbooks.launcher.CqrsBooks;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The whole system for a test: real embedded MariaDB, Kafka and MongoDB-wire servers, the command side
+ * and the query side each in its own Vert.x instance (so either can be restarted alone), on free ports.
+ */
+final class TestSystem implements AutoCloseable {
+
+  final LocalServers servers = new LocalServers();
+  final Path dataDir;
+  final int commandPort = freePort();
+  final int queryPort = freePort();
+  final Vertx vertx = Vertx.vertx();
+  final WebClient http = WebClient.create(vertx);
+  private final JsonObject config;
+  private CqrsBooks command;
+  private CqrsBooks query;
+  private Pool mysql;
+  private MongoClient mongo;
+
+  private TestSystem() throws Exception {
+    dataDir = Files.createTempDirectory("cqrs-books-test");
+    JsonObject connections = servers.start(dataDir, new JsonObject());
+    config = AppConfig.defaults().put("embedded", false);
+    for (String section : connections.fieldNames()) {
+      config.getJsonObject(section).mergeIn(connections.getJsonObject(section));
+    }
+    config.getJsonObject("command").put("httpPort", commandPort).put("relayPollMillis", 200)
+        .put("corsOrigins", new io.vertx.core.json.JsonArray().add("http://localhost:" + queryPort)
+            .add("http://127.0.0.1:" + queryPort));
+    config.getJsonObject("query").put("httpPort", queryPort);
+  }
+
+  static TestSystem start() throws Exception {
+    TestSystem system = new TestSystem();
+    system.startCommandSide();
+    system.startQuerySide();
+    system.awaitReady();
+    return system;
+  }
+
+  JsonObject config() {
+    return config;
+  }
+
+  void startCommandSide() throws Exception {
+    command = CqrsBooks.start(config.copy().put("roles", "command"));
+  }
+
+  void stopCommandSide() {
+    command.close();
+  }
+
+  void startQuerySide() throws Exception {
+    query = CqrsBooks.start(config.copy().put("roles", "query"));
+  }
+
+  void stopQuerySide() {
+    query.close();
+  }
+
+  io.cqrsbooks.query.QueryStatus queryStatus() {
+    return query.queryStatus();
+  }
+
+  void awaitReady() {
+    awaitTrue("query side ready", Duration.ofSeconds(60), () -> get("/ready").statusCode() == 200);
+  }
+
+  // --- HTTP -----------------------------------------------------------------------------------
+
+  HttpResponse<Buffer> send(HttpMethod method, int port, String path, MultiMap headers, Buffer body) {
+    var request = http.request(method, port, "127.0.0.1", path).putHeaders(headers).timeout(15_000);
+    return await(body == null ? request.send() : request.sendBuffer(body));
+  }
+
+  HttpResponse<Buffer> command(HttpMethod method, String path, JsonObject body, String... headers) {
+    MultiMap map = MultiMap.caseInsensitiveMultiMap();
+    if (body != null) {
+      map.add("Content-Type", "application/json");
+    }
+    for (int i = 0; i < headers.length; i += 2) {
+      map.add(headers[i], headers[i + 1]);
+    }
+    return send(method, commandPort, path, map, body == null ? null : body.toBuffer());
+  }
+
+  HttpResponse<Buffer> createBook(JsonObject book) {
+    HttpResponse<Buffer> response = command(HttpMethod.POST, "/api/books", book);
+    assertEquals(201, response.statusCode(), () -> response.bodyAsString());
+    return response;
+  }
+
+  HttpResponse<Buffer> get(String path, String... headers) {
+    MultiMap map = MultiMap.caseInsensitiveMultiMap();
+    for (int i = 0; i < headers.length; i += 2) {
+      map.add(headers[i], headers[i + 1]);
+    }
+    return send(HttpMethod.GET, queryPort, path, map, null);
+  }
+
+  static JsonObject book(String title, int pages, long price) {
+    return new JsonObject().put("title", title).put("author", "Author of " + title).put("category", "test")
+        .put("pages", pages).put("price", price).put("publishedDate", "2020-05-17").put("description", "about " + title);
+  }
+
+  // --- The two stores, read directly ------------------------------------------------------------
+
+  Pool mysql() {
+    if (mysql == null) {
+      JsonObject c = config.getJsonObject("mysql");
+      mysql = MySQLBuilder.pool().connectingTo(new MySQLConnectOptions().setHost(c.getString("host"))
+          .setPort(c.getInteger("port")).setDatabase(c.getString("database")).setUser(c.getString("user"))).using(vertx).build();
+    }
+    return mysql;
+  }
+
+  MongoClient mongo() {
+    if (mongo == null) {
+      mongo = MongoClient.create(vertx, new JsonObject()
+          .put("connection_string", config.getJsonObject("mongo").getString("connectionString"))
+          .put("db_name", config.getJsonObject("mongo").getString("database")));
+    }
+    return mongo;
+  }
+
+  long countRows(String table) {
+    return await(mysql().query("SELECT COUNT(*) FROM " + table).execute()).iterator().next().getLong(0);
+  }
+
+  List<Book> mysqlBooks() {
+    List<Book> books = new ArrayList<>();
+    for (Row row : await(mysql().query("SELECT " + BookRows.COLUMNS + " FROM books ORDER BY bid").execute())) {
+      books.add(BookRows.fromRow(row));
+    }
+    return books;
+  }
+
+  List<Book> readModelBooks() {
+    List<JsonObject> documents = await(mongo().findWithOptions("books", new JsonObject(),
+        new FindOptions().setSort(new JsonObject().put("_id", 1))));
+    List<Book> books = new ArrayList<>();
+    for (JsonObject document : documents) {
+      document.remove("_id");
+      books.add(BookJson.fromJson(document));
+    }
+    books.sort(Comparator.comparingLong(Book::bid));
+    return books;
+  }
+
+  /** Waits until the read model holds exactly MySQL's books, field by field and version by version. */
+  void awaitReadModelEqualsMySql(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Book> expected = List.of();
+    List<Book> actual = List.of();
+    while (System.nanoTime() < deadline) {
+      expected = mysqlBooks();
+      actual = readModelBooks();
+      if (expected.equals(actual)) {
+        return;
+      }
+      sleep(200);
+    }
+    assertEquals(expected, actual, "read model differs from MySQL after " + timeout);
+  }
+
+  void publishRaw(String key, String value) {
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, Map.of(
+        "bootstrap.servers", config.getJsonObject("kafka").getString("bootstrapServers"),
+        "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
+        "value.serializer", "org.apache.kafka.common.serialization.StringSerializer",
+        "acks", "all"));
+    try {
+      await(producer.send(KafkaProducerRecord.create(config.getJsonObject("kafka").getString("topic"), key, value)));
+    } finally {
+      await(producer.close());
+    }
+  }
+
+  // --- Helpers ----------------------------------------------------------------------------------
+
+  static <T> T await(Future<T> future) {
+    try {
+      return future.await(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new AssertionError("operation failed: " + e, e);
+    }
+  }
+
+  static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      try {
+        if (condition.getAsBoolean()) {
+          return;
+        }
+      } catch (AssertionError | RuntimeException e) {
+        // not yet
+      }
+      sleep(100);
+    }
+    fail("timed out after " + timeout + " waiting for: " + what);
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
+  private static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    for (AutoCloseable part : new AutoCloseable[] {query, command}) {
+      try {
+        if (part != null) {
+          part.close();
+        }
+      } catch (Exception ignored) {
+        // closing everything regardless
+      }
+    }
+    vertx.close();
+    servers.close();
+    try (var paths = Files.walk(dataDir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+    } catch (IOException ignored) {
+      // temp folder; best effort
+    }
+  }
+}
