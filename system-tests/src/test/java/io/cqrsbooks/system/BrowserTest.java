@@ -1,0 +1,57 @@
+package io.cqrsbooks.system;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The UI in headless Debian Chromium, driven by webroot/e2e/books.e2e.mjs (playwright-core):
+ * add a book, see it live in a second browser, a field error for a bad price, edit, delete.
+ * Chromium is installed by ./run.sh test; without it this test fails rather than pretending.
+ */
+class BrowserTest {
+
+  private static TestSystem system;
+
+  @BeforeAll
+  static void start() throws Exception {
+    system = TestSystem.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    system.close();
+  }
+
+  @Test
+  void theUiAddsEditsAndDeletesBooksAndFollowsChangesLive() throws Exception {
+    Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
+    assertTrue(Files.isExecutable(chromium), chromium + " is missing: run ./run.sh test, which installs Debian's chromium");
+    Path webroot = Path.of(System.getProperty("webroot.dir", "../webroot")).toAbsolutePath().normalize();
+    assertTrue(Files.isDirectory(webroot.resolve("node_modules/playwright-core")),
+        "playwright-core is missing in webroot/node_modules: the Maven build runs npm install");
+
+    File log = File.createTempFile("cqrs-books-e2e", ".log");
+    ProcessBuilder builder = new ProcessBuilder("node", "e2e/books.e2e.mjs")
+        .directory(webroot.toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(log);
+    builder.environment().put("BASE_URL", "http://localhost:" + system.queryPort);
+    builder.environment().put("CHROMIUM", chromium.toString());
+    Process node = builder.start();
+    boolean finished = node.waitFor(3, TimeUnit.MINUTES);
+    String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
+    System.out.println(output);
+    assertTrue(finished, "the browser test did not finish in 3 minutes:\n" + output);
+    assertEquals(0, node.exitValue(), output);
+    assertTrue(output.contains("e2e: 6 passed, 0 failed"), output);
+  }
+}

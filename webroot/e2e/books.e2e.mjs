@@ -1,0 +1,98 @@
+// Browser test of the UI in headless Debian Chromium (playwright-core, no browser download).
+// BASE_URL points at a running query side; run by system-tests' BrowserTest, or by hand:
+//   BASE_URL=http://localhost:8080 npm run e2e
+import { chromium } from 'playwright-core';
+
+const BASE_URL = process.env.BASE_URL || 'http://localhost:8080';
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const TIMEOUT = 15_000;
+
+const results = [];
+
+async function check(name, body) {
+  try {
+    await body();
+    results.push([name, true]);
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    results.push([name, false]);
+    console.log(`FAIL ${name}\n     ${error.message.split('\n').join('\n     ')}`);
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: CHROMIUM,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+
+try {
+  const writer = await (await browser.newContext()).newPage();
+  const watcher = await (await browser.newContext()).newPage();
+  for (const page of [writer, watcher]) {
+    page.setDefaultTimeout(TIMEOUT);
+    await page.goto(BASE_URL);
+    await page.locator('.live.on').waitFor();
+  }
+
+  const title = `Playwright <b>Book</b> ${Date.now()}`;
+  const row = (page, text) => page.locator('tr', { has: page.locator('td.title', { hasText: text }) });
+
+  await check('a book added in the form appears in the list', async () => {
+    await writer.fill('input[name=title]', title);
+    await writer.fill('input[name=author]', 'Headless Author');
+    await writer.fill('input[name=pages]', '321');
+    await writer.fill('input[name=price]', '4500');
+    await writer.fill('input[name=publishedDate]', '2021-03-04');
+    await writer.click('button[type=submit]');
+    await row(writer, title).waitFor();
+    const cells = await row(writer, title).locator('td').allTextContents();
+    if (!cells.includes('321') || !cells.includes('4500') || !cells.includes('2021-03-04')) {
+      throw new Error(`unexpected row: ${cells.join(' | ')}`);
+    }
+  });
+
+  await check('markup in a title is shown as text, not interpreted', async () => {
+    const html = await row(writer, title).locator('td.title').innerHTML();
+    if (!html.includes('&lt;b&gt;')) throw new Error(`title rendered as ${html}`);
+  });
+
+  await check('a second browser sees the new book appear live', async () => {
+    await row(watcher, title).waitFor();
+  });
+
+  await check('an invalid price shows the server\'s error beside the field', async () => {
+    await writer.fill('input[name=title]', 'Bad price');
+    await writer.fill('input[name=pages]', '10');
+    await writer.fill('input[name=price]', '-5');
+    await writer.click('button[type=submit]');
+    const error = writer.locator('.field-error[data-field=price]');
+    await error.waitFor();
+    const text = await error.textContent();
+    if (!text.includes('between 0 and 100000000')) throw new Error(`price error was: ${text}`);
+    if (await row(writer, 'Bad price').count() !== 0) throw new Error('the invalid book was listed');
+  });
+
+  await check('a book can be edited and the list follows in both browsers', async () => {
+    await row(writer, title).getByRole('button', { name: 'Edit' }).click();
+    await writer.fill('input[name=title]', `${title} (edited)`);
+    await writer.click('button[type=submit]');
+    await row(writer, `${title} (edited)`).waitFor();
+    await row(watcher, `${title} (edited)`).waitFor();
+  });
+
+  await check('a book is deleted only after confirmation', async () => {
+    const edited = `${title} (edited)`;
+    await row(writer, edited).getByRole('button', { name: 'Delete' }).click();
+    await row(writer, edited).getByRole('button', { name: 'Yes, delete' }).click();
+    await row(writer, edited).waitFor({ state: 'detached' });
+    await row(watcher, edited).waitFor({ state: 'detached' });
+  });
+} finally {
+  await browser.close();
+}
+
+const passed = results.filter(([, ok]) => ok).length;
+const failed = results.length - passed;
+console.log(`e2e: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
