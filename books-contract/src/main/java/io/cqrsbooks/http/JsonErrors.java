@@ -1,5 +1,6 @@
 package io.cqrsbooks.http;
 
+import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -50,7 +51,12 @@ public final class JsonErrors {
       case 413 -> new ApiException(413, "request body too large", List.of(new FieldError("body", "at most 64 KiB")));
       case 415 -> new ApiException(415, "unsupported media type",
           List.of(new FieldError("Content-Type", "must be application/json")));
+      // The CORS handler refuses origins that are not configured.
+      case 403 -> new ApiException(403, "forbidden", List.of(new FieldError("Origin", "is not an allowed origin")));
       default -> {
+        if (status >= 400 && status < 500) {
+          yield new ApiException(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(), List.of());
+        }
         LOG.error("request failed", failure);
         yield new ApiException(500, "internal error", List.of());
       }

@@ -84,6 +84,8 @@ class CommandApiTest {
     preflight.set("Origin", "http://evil.example");
     HttpResponse<Buffer> refused = system.send(HttpMethod.OPTIONS, system.commandPort, "/api/books", preflight, null);
     assertNull(refused.getHeader("Access-Control-Allow-Origin"));
+    assertEquals(403, refused.statusCode());
+    assertEquals("Origin", refused.bodyAsJsonObject().getJsonArray("details").getJsonObject(0).getString("field"));
   }
 
   static Stream<Arguments> badRequests() {
