@@ -49,7 +49,9 @@ public final class CommandApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     JsonErrors.install(router);
 
-    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort());
+    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort())
+        .recover(failure -> Future.failedFuture(new IllegalStateException("the command API cannot listen on port "
+            + settings.httpPort() + " (set CQRS_COMMAND_HTTP_PORT to another port): " + failure.getMessage())));
   }
 
   @Override

@@ -34,6 +34,10 @@ public final class Main {
       System.err.println("cqrs-books: " + e.getMessage());
       System.exit(2);
       return;
+    } catch (IllegalStateException e) {
+      System.err.println("cqrs-books: could not start: " + e.getMessage());
+      System.exit(1);
+      return;
     } catch (Exception e) {
       System.err.println("cqrs-books: could not start: " + e);
       e.printStackTrace();

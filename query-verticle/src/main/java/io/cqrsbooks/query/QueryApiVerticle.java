@@ -46,7 +46,9 @@ public final class QueryApiVerticle extends VerticleBase {
     router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
 
-    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort());
+    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort())
+        .recover(failure -> Future.failedFuture(new IllegalStateException("the query API cannot listen on port "
+            + settings.httpPort() + " (set CQRS_QUERY_HTTP_PORT to another port): " + failure.getMessage())));
   }
 
   /** Where the UI sends commands: configured, or the command port on the host the browser used. */
