@@ -43,7 +43,8 @@ public final class LocalServers implements EmbeddedServers {
             .put("user", "root")
             .put("password", ""))
         .put("kafka", new JsonObject().put("bootstrapServers", kafka.bootstrapServers()))
-        .put("mongo", new JsonObject().put("connectionString", mongo.connectionString()));
+        // mongo-java-server scans for any filter beyond _id; see ReadModel. One query process writes here.
+        .put("mongo", new JsonObject().put("connectionString", mongo.connectionString()).put("atomicVersionGuard", false));
   }
 
   public EmbeddedMariaDb mariaDb() {

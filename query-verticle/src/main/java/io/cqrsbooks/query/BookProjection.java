@@ -1,9 +1,11 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;
 import io.vertx.core.Future;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,30 +26,22 @@ final class BookProjection {
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return readModel.tombstones(candidates.stream().map(BookEvent::bid).toList())
-        .compose(tombstones -> applyInOrder(candidates, tombstones));
-  }
-
-  private Future<List<BookEvent>> applyInOrder(List<BookEvent> candidates, Map<Long, Long> tombstones) {
-    List<BookEvent> applied = new ArrayList<>();
-    Future<Void> chain = Future.succeededFuture();
-    for (BookEvent event : candidates) {
-      if (!ProjectionRules.survivesTombstone(event, tombstones.get(event.bid()))) {
-        continue;
-      }
-      chain = chain.compose(previous -> applyOne(event).map(changed -> {
-        if (changed) {
-          applied.add(event);
+    return readModel.appliedVersions(candidates.stream().map(BookEvent::bid).toList()).compose(applied -> {
+      List<BookEvent> changes = new ArrayList<>();
+      List<Book> upserts = new ArrayList<>();
+      Map<Long, Long> deletions = new HashMap<>();
+      for (BookEvent event : candidates) {
+        if (!ProjectionRules.isNewer(event.version(), applied.get(event.bid()))) {
+          continue;
         }
-        return null;
-      }));
-    }
-    return chain.map(done -> applied);
-  }
-
-  private Future<Boolean> applyOne(BookEvent event) {
-    return event.type().removesBook()
-        ? readModel.removeIfNewer(event.bid(), event.version())
-        : readModel.upsertIfNewer(event.book());
+        changes.add(event);
+        if (event.type().removesBook()) {
+          deletions.put(event.bid(), event.version());
+        } else {
+          upserts.add(event.book());
+        }
+      }
+      return readModel.write(upserts, deletions).map(changes);
+    });
   }
 }

@@ -25,8 +25,11 @@ final class ProjectionRules {
     return new ArrayList<>(newest.values());
   }
 
-  /** A create or update is applied only if the book was not deleted at this version or later. */
-  static boolean survivesTombstone(BookEvent event, Long deletedAtVersion) {
-    return event.type().removesBook() || deletedAtVersion == null || event.version() > deletedAtVersion;
+  /**
+   * A change is applied only if it is newer than what the read model last applied for that book,
+   * live or deleted: duplicates, replays, stale events and resurrections after a deletion change nothing.
+   */
+  static boolean isNewer(long version, Long appliedVersion) {
+    return appliedVersion == null || version > appliedVersion;
   }
 }

@@ -31,7 +31,8 @@ public final class QueryApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), QueryService.MONGO_POOL));
+    readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), QueryService.MONGO_POOL),
+        settings.mongo().atomicVersionGuard());
     consistency = new ConsistencyWaiter(vertx, readModel, settings.consistencyTimeout());
     changes = new ChangeStream(vertx);
 

@@ -30,7 +30,8 @@ public final class QueryService extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    ReadModel readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL));
+    ReadModel readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL),
+        settings.mongo().atomicVersionGuard());
     // Read-only and used by the bootstrap alone; a small pool is plenty.
     Pool mysql = settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap");
     return readModel.ensureIndexes()

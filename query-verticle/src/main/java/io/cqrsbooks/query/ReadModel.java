@@ -1,21 +1,28 @@
 package io.cqrsbooks.query;
 
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookFields;
 import io.cqrsbooks.contract.BookJson;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.streams.ReadStream;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.IndexModel;
 import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.UpdateOptions;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -24,8 +31,8 @@ import java.util.stream.Collectors;
  * <p>{@code books} holds one document per live book ({@code _id} = bid). {@code book_tombstones}
  * remembers the version at which a book was deleted, so a late or replayed older event cannot bring
  * it back. Writes are version-guarded: a write that is not newer than what is stored changes nothing.
- * Only features both MongoDB and mongo-java-server support are used: replace with upsert, $lt/$gte/$lte,
- * $in/$nin, $or, $regex with the i option, sort/skip/limit, count, single-field indexes.
+ * Only features both MongoDB and mongo-java-server support are used: unordered bulk replace with upsert
+ * and delete, $lt/$gte/$lte, $in, $or, $regex with the i option, sort/skip/limit, count, batched cursors.
  */
 public final class ReadModel {
 
@@ -36,9 +43,17 @@ public final class ReadModel {
   private static final int DUPLICATE_KEY = 11000;
 
   private final MongoClient mongo;
+  private final boolean atomicVersionGuard;
 
-  public ReadModel(MongoClient mongo) {
+  /**
+   * @param atomicVersionGuard put the version check in every write's filter (MongoDB serves
+   *     {@code {_id, version: {$lt: v}}} from the _id index). mongo-java-server scans its whole collection
+   *     for any filter beyond {@code _id}, so the embedded launch, whose single query process is the only
+   *     writer, turns it off and relies on the lookup before each write.
+   */
+  public ReadModel(MongoClient mongo, boolean atomicVersionGuard) {
     this.mongo = mongo;
+    this.atomicVersionGuard = atomicVersionGuard;
   }
 
   Future<Void> ensureIndexes() {
@@ -52,32 +67,83 @@ public final class ReadModel {
     return mongo.createIndexes(BOOKS, indexes);
   }
 
-  /** Stores the book unless the read model already holds this version or a newer one; true when stored. */
-  Future<Boolean> upsertIfNewer(Book book) {
-    JsonObject document = BookJson.toJson(book).put(ID, book.bid());
-    return mongo.replaceDocumentsWithOptions(BOOKS, olderThan(book.bid(), book.version()), document,
-            new UpdateOptions().setUpsert(true))
-        .map(true)
-        .recover(ReadModel::staleIsNotAnError);
-  }
-
-  /** Records the deletion (version-guarded) and removes the book if what is stored is older. */
-  Future<Boolean> removeIfNewer(long bid, long version) {
-    JsonObject tombstone = new JsonObject().put(ID, bid).put(BookFields.VERSION, version);
-    return mongo.replaceDocumentsWithOptions(TOMBSTONES, olderThan(bid, version), tombstone,
-            new UpdateOptions().setUpsert(true))
-        .map(true)
-        .recover(ReadModel::staleIsNotAnError)
-        .compose(recorded -> recorded
-            ? mongo.removeDocuments(BOOKS, olderThan(bid, version)).map(true)
-            : Future.succeededFuture(false));
-  }
-
-  /** Deletion versions of those books that have a tombstone. */
-  Future<Map<Long, Long>> tombstones(Collection<Long> bids) {
+  /**
+   * The version each book was last applied at, live or deleted (absent: never applied). One indexed
+   * {@code $in} lookup per collection, so the caller can leave out stale writes before writing.
+   */
+  Future<Map<Long, Long>> appliedVersions(Collection<Long> bids) {
     JsonObject filter = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
-    return mongo.find(TOMBSTONES, filter).map(found -> found.stream().collect(Collectors.toMap(
-        doc -> doc.getLong(ID), doc -> doc.getLong(BookFields.VERSION))));
+    FindOptions versionOnly = new FindOptions().setFields(new JsonObject().put(BookFields.VERSION, 1));
+    return Future.all(mongo.findWithOptions(BOOKS, filter, versionOnly), mongo.findWithOptions(TOMBSTONES, filter, versionOnly))
+        .map(found -> {
+          Map<Long, Long> versions = new HashMap<>();
+          for (int i = 0; i < 2; i++) {
+            for (JsonObject doc : found.<List<JsonObject>>resultAt(i)) {
+              versions.merge(doc.getLong(ID), doc.getLong(BookFields.VERSION), Math::max);
+            }
+          }
+          return versions;
+        });
+  }
+
+  /**
+   * Stores books and records deletions in one bulk write per collection. Callers pass only changes newer
+   * than what {@link #appliedVersions} reported; with the atomic guard the filter re-checks that on the
+   * server, so a concurrent writer in another process cannot make a document go backwards.
+   */
+  Future<Void> write(List<Book> upserts, Map<Long, Long> deletions) {
+    List<BulkOperation> books = new ArrayList<>(upserts.size() + deletions.size());
+    for (Book book : upserts) {
+      books.add(BulkOperation.createReplace(guard(book.bid(), book.version()),
+          BookJson.toJson(book).put(ID, book.bid()), true));
+    }
+    List<BulkOperation> tombstones = new ArrayList<>(deletions.size());
+    deletions.forEach((bid, version) -> {
+      tombstones.add(BulkOperation.createReplace(guard(bid, version),
+          new JsonObject().put(ID, bid).put(BookFields.VERSION, version), true));
+      books.add(BulkOperation.createDelete(guard(bid, version)));
+    });
+    return bulk(TOMBSTONES, tombstones).compose(recorded -> bulk(BOOKS, books));
+  }
+
+  /** Bids of all live books, streamed in chunks; the stream is paused while a chunk is handled. */
+  Future<Void> forEachLiveBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
+    Promise<Void> done = Promise.promise();
+    ReadStream<JsonObject> stream = mongo.findBatchWithOptions(BOOKS, new JsonObject(),
+        new FindOptions().setFields(new JsonObject().put(ID, 1)).setBatchSize(chunkSize));
+    List<Long> chunk = new ArrayList<>(chunkSize);
+    stream.exceptionHandler(done::tryFail);
+    stream.endHandler(end -> handler.apply(List.copyOf(chunk)).onComplete(last -> {
+      if (last.failed()) {
+        done.tryFail(last.cause());
+      } else {
+        done.tryComplete();
+      }
+    }));
+    stream.handler(doc -> {
+      chunk.add(doc.getLong(ID));
+      if (chunk.size() == chunkSize) {
+        List<Long> full = List.copyOf(chunk);
+        chunk.clear();
+        stream.pause();
+        handler.apply(full).onComplete(handled -> {
+          if (handled.failed()) {
+            done.tryFail(handled.cause());
+          } else {
+            stream.resume();
+          }
+        });
+      }
+    });
+    return done.future();
+  }
+
+  Future<Long> removeBooks(Collection<Long> bids) {
+    if (bids.isEmpty()) {
+      return Future.succeededFuture(0L);
+    }
+    JsonObject filter = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
+    return mongo.removeDocuments(BOOKS, filter).map(result -> result.getRemovedCount());
   }
 
   /** The newest version of the book the read model has applied, live or deleted; 0 when none. */
@@ -88,29 +154,6 @@ public final class ReadModel {
         ? Future.succeededFuture(live.getLong(BookFields.VERSION))
         : mongo.findOne(TOMBSTONES, byId, versionOnly)
             .map(deleted -> deleted == null ? 0L : deleted.getLong(BookFields.VERSION)));
-  }
-
-  /** Removes live books with {@code after < bid <= upTo} that are not among {@code present}. */
-  Future<Long> removeLiveExcept(long after, long upTo, Collection<Long> present) {
-    JsonObject range = new JsonObject().put("$gt", after).put("$lte", upTo)
-        .put("$nin", new JsonArray(List.copyOf(present)));
-    return mongo.removeDocuments(BOOKS, new JsonObject().put(ID, range)).map(result -> result.getRemovedCount());
-  }
-
-  /** Up to {@code limit} bids of live books above {@code after}, ascending. */
-  Future<List<Long>> liveBidsAfter(long after, int limit) {
-    FindOptions options = new FindOptions().setFields(new JsonObject().put(ID, 1))
-        .setSort(new JsonObject().put(ID, 1)).setLimit(limit);
-    return mongo.findWithOptions(BOOKS, new JsonObject().put(ID, new JsonObject().put("$gt", after)), options)
-        .map(found -> found.stream().map(doc -> doc.getLong(ID)).toList());
-  }
-
-  Future<Long> removeBooks(Collection<Long> bids) {
-    if (bids.isEmpty()) {
-      return Future.succeededFuture(0L);
-    }
-    JsonObject filter = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
-    return mongo.removeDocuments(BOOKS, filter).map(result -> result.getRemovedCount());
   }
 
   Future<JsonObject> findBook(long bid) {
@@ -138,8 +181,19 @@ public final class ReadModel {
     return mongo.runCommand("ping", new JsonObject().put("ping", 1)).mapEmpty();
   }
 
-  private static JsonObject olderThan(long bid, long version) {
-    return new JsonObject().put(ID, bid).put(BookFields.VERSION, new JsonObject().put("$lt", version));
+  /** {@code {_id}}, plus {@code version < v} when the server is trusted to check it atomically. */
+  private JsonObject guard(long bid, long version) {
+    JsonObject filter = new JsonObject().put(ID, bid);
+    return atomicVersionGuard ? filter.put(BookFields.VERSION, new JsonObject().put("$lt", version)) : filter;
+  }
+
+  private Future<Void> bulk(String collection, List<BulkOperation> operations) {
+    if (operations.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return mongo.bulkWriteWithOptions(collection, operations, new BulkWriteOptions().setOrdered(false))
+        .<Void>mapEmpty()
+        .recover(ReadModel::staleIsNotAnError);
   }
 
   private static JsonObject withoutId() {
@@ -154,15 +208,20 @@ public final class ReadModel {
   }
 
   /**
-   * The guard filter matched nothing because the stored version is as new or newer, so the upsert tried
-   * to insert an existing _id: the event is stale and has already been applied in effect.
+   * With the atomic guard, a filter that matched nothing because the stored version is as new or newer
+   * makes the upsert insert an existing _id: that write was stale, already applied in effect.
+   * A bulk write reports it per operation; the other operations are applied (unordered).
    */
-  private static Future<Boolean> staleIsNotAnError(Throwable failure) {
-    return isDuplicateKey(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure);
+  private static Future<Void> staleIsNotAnError(Throwable failure) {
+    return isDuplicateKey(failure) ? Future.succeededFuture() : Future.failedFuture(failure);
   }
 
   private static boolean isDuplicateKey(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof MongoBulkWriteException bulk) {
+        return bulk.getWriteErrors().stream().allMatch(error -> error.getCode() == DUPLICATE_KEY)
+            && bulk.getWriteConcernError() == null;
+      }
       if (t instanceof MongoException mongoException && mongoException.getCode() == DUPLICATE_KEY) {
         return true;
       }

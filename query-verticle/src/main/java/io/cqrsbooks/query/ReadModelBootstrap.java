@@ -10,12 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Copies MySQL's books into the read model, in bid order, one bounded batch at a time (keyset paging,
- * so memory does not grow with the table). Version-guarded, so it never replaces a newer document and
- * can overlap the event stream; live documents whose books are gone from MySQL are removed.
+ * so memory does not grow with the table): one indexed version lookup and one bulk write per batch.
+ * It never replaces a newer document and can overlap the event stream; then live documents whose books
+ * are gone from MySQL are removed.
  */
 final class ReadModelBootstrap {
 
@@ -39,17 +43,43 @@ final class ReadModelBootstrap {
   Future<Long> run() {
     long started = System.nanoTime();
     return copyAfter(0, 0)
+        .compose(copied -> removeBooksMySqlNoLongerHas().map(copied))
         .onSuccess(copied -> LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
             copied, (System.nanoTime() - started) / 1_000_000));
   }
 
+  private Future<Long> copyAfter(long after, long copied) {
+    return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).compose(rows -> {
+      if (rows.size() == 0) {
+        return Future.succeededFuture(copied);
+      }
+      List<Book> books = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        books.add(BookRows.fromRow(row));
+      }
+      long last = books.get(books.size() - 1).bid();
+      long total = copied + books.size();
+      return readModel.appliedVersions(books.stream().map(Book::bid).toList())
+          .compose(applied -> readModel.write(books.stream()
+              .filter(book -> ProjectionRules.isNewer(book.version(), applied.get(book.bid())))
+              .toList(), Map.of()))
+          .compose(written -> {
+            status.bootstrapProgress(total);
+            if (total / LOG_EVERY > copied / LOG_EVERY) {
+              LOG.info("bootstrap: {} books copied", total);
+            }
+            return copyAfter(last, total);
+          });
+    });
+  }
+
   /**
-   * Past MySQL's last book: a document can only be in the read model if its book was committed in
-   * MySQL, so one whose bid MySQL does not hold when asked has been deleted and goes. A book created
-   * meanwhile by a concurrent consumer is found in MySQL and stays.
+   * One streamed pass over the read model's bids, each chunk checked against MySQL. A document can only
+   * be in the read model if its book was committed in MySQL, so one MySQL does not hold when asked was
+   * deleted; a book created meanwhile (by another instance's consumer) is found in MySQL and stays.
    */
-  private Future<Void> sweepAfter(long after) {
-    return readModel.liveBidsAfter(after, batchSize).compose(bids -> {
+  private Future<Void> removeBooksMySqlNoLongerHas() {
+    return readModel.forEachLiveBidChunk(batchSize, bids -> {
       if (bids.isEmpty()) {
         return Future.succeededFuture();
       }
@@ -57,33 +87,9 @@ final class ReadModelBootstrap {
       return mysql.preparedQuery("SELECT bid FROM books WHERE bid IN (" + placeholders + ")")
           .execute(Tuple.wrap(new ArrayList<Object>(bids)))
           .compose(rows -> {
-            List<Long> gone = new ArrayList<>(bids);
+            Set<Long> gone = new HashSet<>(bids);
             rows.forEach(row -> gone.remove(row.getLong(0)));
             return readModel.removeBooks(gone);
-          })
-          .compose(removed -> sweepAfter(bids.get(bids.size() - 1)));
-    });
-  }
-
-  private Future<Long> copyAfter(long after, long copied) {
-    return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).compose(rows -> {
-      List<Book> books = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        books.add(BookRows.fromRow(row));
-      }
-      if (books.isEmpty()) {
-        return sweepAfter(after).map(copied);
-      }
-      long last = books.get(books.size() - 1).bid();
-      long total = copied + books.size();
-      return Future.all(books.stream().map(readModel::upsertIfNewer).toList())
-          .compose(stored -> readModel.removeLiveExcept(after, last, books.stream().map(Book::bid).toList()))
-          .compose(removed -> {
-            status.bootstrapProgress(total);
-            if (total / LOG_EVERY > copied / LOG_EVERY) {
-              LOG.info("bootstrap: {} books copied", total);
-            }
-            return copyAfter(last, total);
           });
     });
   }

@@ -27,7 +27,7 @@ import static org.junit.jupiter.api.Assertions.*;
 /** Commands reaching the MongoDB read model through Kafka, and the promises of the read side. */
 class ReadModelTest {
 
-  private static TestSystem system;
+  static TestSystem system;
 
   @BeforeAll
   static void start() throws Exception {

@@ -71,7 +71,13 @@ final class TestSystem implements AutoCloseable {
   }
 
   static TestSystem start() throws Exception {
+    return start(config -> { });
+  }
+
+  /** Starts with a change to the configuration, e.g. another MongoDB write guard. */
+  static TestSystem start(java.util.function.Consumer<JsonObject> tweak) throws Exception {
     TestSystem system = new TestSystem();
+    tweak.accept(system.config);
     system.startCommandSide();
     system.startQuerySide();
     system.awaitReady();

@@ -1,0 +1,101 @@
+#!/usr/bin/env bash
+# The cqrs-books benchmark: ./bench/run.sh [quick]
+# Starts the system on embedded defaults (a fresh data folder, ports 18080/18081), then measures
+# start-up and memory, command/query throughput beside raw MySQL/MongoDB limits, propagation latency,
+# and the query side's bootstrap of 100,000 and 1,000,000 books. Prints a table, writes
+# bench/results/<date>.json. "quick" shortens every phase (for trying the script, not for figures).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN=10
+BOOTSTRAP_SIZES="100000 1000000"
+if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=3; BOOTSTRAP_SIZES="20000"; fi
+
+Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017; BOOT_Q=18090
+WORK=$(mktemp -d /tmp/cqrs-books-bench.XXXXXX)
+RESULTS=bench/results; mkdir -p "$RESULTS"
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+OUT="$RESULTS/$STAMP.json"
+SYSTEM_PID=""; BOOT_PID=""
+
+cleanup() {
+  [ -n "$BOOT_PID" ] && kill "$BOOT_PID" 2>/dev/null || true
+  [ -n "$SYSTEM_PID" ] && kill "$SYSTEM_PID" 2>/dev/null && wait "$SYSTEM_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+heap_mb() { jstat -gc "$1" 2>/dev/null | awk 'NR==2 {printf "%d", ($3+$4+$6+$8)/1024}' || echo 0; }
+wait_ready() { until curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do sleep 0.05; done; }
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+echo "== building (mvn -Pbench package)"
+mvn -B -q -DskipTests -Pbench package
+
+echo "== starting the system on embedded defaults (fresh data folder)"
+t0=$(now)
+CQRS_DATA_DIR="$WORK/data" CQRS_QUERY_HTTP_PORT=$Q CQRS_COMMAND_HTTP_PORT=$C \
+CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO \
+  java -Xms64m -Xmx3g -jar target/cqrs-books.jar > "$WORK/system.log" 2>&1 &
+SYSTEM_PID=$!
+wait_ready $Q
+START_SECONDS=$(since "$t0")
+sleep 5
+MARIADB_PID=$(pgrep -f "mariadbd.*--port=$MYSQL" | head -n 1)
+IDLE_JAVA=$(rss_mb $SYSTEM_PID); IDLE_MARIADB=$(rss_mb "$MARIADB_PID")
+echo "   ready in ${START_SECONDS}s; idle RSS: JVM ${IDLE_JAVA} MB + mariadbd ${IDLE_MARIADB} MB"
+
+echo "== load: commands, queries, propagation (${SECONDS_PER_RUN}s per run)"
+PEAK_FILE="$WORK/peak"; echo "0 0" > "$PEAK_FILE"
+( while kill -0 $SYSTEM_PID 2>/dev/null; do
+    read -r pj pm < "$PEAK_FILE"; j=$(rss_mb $SYSTEM_PID); m=$(rss_mb "$MARIADB_PID")
+    echo "$(( j > pj ? j : pj )) $(( m > pm ? m : pm ))" > "$PEAK_FILE"; sleep 0.5; done ) &
+SAMPLER=$!
+java -Xmx1g -jar target/cqrs-books-bench.jar load command=http://127.0.0.1:$C query=http://127.0.0.1:$Q \
+  mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN out="$WORK/load.json"
+kill $SAMPLER 2>/dev/null || true
+read -r LOAD_JAVA LOAD_MARIADB < "$PEAK_FILE"
+echo "   peak RSS under load: JVM ${LOAD_JAVA} MB + mariadbd ${LOAD_MARIADB} MB"
+
+BOOTSTRAP_JSON=""
+for size in $BOOTSTRAP_SIZES; do
+  echo "== bootstrap of $size books by a separate query-side JVM"
+  java -jar target/cqrs-books-bench.jar fill "$size" mysqlPort=$MYSQL
+  java -jar target/cqrs-books-bench.jar drop mongo=mongodb://127.0.0.1:$MONGO/bootstrap >/dev/null 2>&1 || true
+  t0=$(now)
+  CQRS_ROLES=query CQRS_EMBEDDED=false CQRS_QUERY_HTTP_PORT=$BOOT_Q CQRS_MYSQL_PORT=$MYSQL \
+  CQRS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA CQRS_KAFKA_GROUP_ID=bench-bootstrap-$size-$STAMP \
+  CQRS_MONGO_CONNECTION_STRING=mongodb://127.0.0.1:$MONGO CQRS_MONGO_DATABASE=bootstrap \
+    java -Xms64m -Xmx512m -jar target/cqrs-books.jar > "$WORK/bootstrap-$size.log" 2>&1 &
+  BOOT_PID=$!
+  peak_rss=0; peak_heap=0
+  until curl -sf "http://127.0.0.1:$BOOT_Q/ready" >/dev/null 2>&1; do
+    r=$(rss_mb $BOOT_PID); h=$(heap_mb $BOOT_PID)
+    [ "$r" -gt "$peak_rss" ] && peak_rss=$r; [ "$h" -gt "$peak_heap" ] && peak_heap=$h
+    kill -0 $BOOT_PID 2>/dev/null || { cat "$WORK/bootstrap-$size.log"; exit 1; }
+    sleep 0.2
+  done
+  secs=$(since "$t0")
+  copied=$(grep -o 'bootstrapped from MySQL: [0-9]* books in [0-9]* ms' "$WORK/bootstrap-$size.log" | head -n 1)
+  books=$(echo "$copied" | awk '{print $4}'); millis=$(echo "$copied" | awk '{print $7}')
+  rate=$(awk -v b="$books" -v m="$millis" 'BEGIN { printf "%d", b * 1000 / m }')
+  echo "   start to ready ${secs}s; bootstrap copied $books books in $millis ms = $rate books/s;" \
+       "peak RSS $peak_rss MB, peak heap used $peak_heap MB (-Xmx512m)"
+  kill $BOOT_PID; wait $BOOT_PID 2>/dev/null || true; BOOT_PID=""
+  BOOTSTRAP_JSON="$BOOTSTRAP_JSON${BOOTSTRAP_JSON:+,}{\"books\":$books,\"startToReadySeconds\":$secs,\"copyMillis\":$millis,\"booksPerSecond\":$rate,\"peakRssMb\":$peak_rss,\"peakHeapUsedMb\":$peak_heap}"
+done
+
+cat > "$OUT" <<JSON
+{
+  "date": "$STAMP",
+  "machine": "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1 | tr -d '"'); load generator on the same cores",
+  "secondsPerRun": $SECONDS_PER_RUN,
+  "startup": {"startToReadySeconds": $START_SECONDS, "idleRssMb": {"jvm": $IDLE_JAVA, "mariadbd": $IDLE_MARIADB},
+              "peakRssUnderLoadMb": {"jvm": $LOAD_JAVA, "mariadbd": $LOAD_MARIADB}},
+  "load": $(cat "$WORK/load.json"),
+  "bootstrap": [$BOOTSTRAP_JSON]
+}
+JSON
+echo "== results written to $OUT"

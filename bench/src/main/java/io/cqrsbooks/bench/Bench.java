@@ -1,0 +1,249 @@
+package io.cqrsbooks.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.FindOptions;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.mysqlclient.MySQLBuilder;
+import io.vertx.mysqlclient.MySQLConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The benchmark driver. {@code load}: command, query and propagation figures beside the raw MySQL and
+ * MongoDB limits measured in the same run. {@code fill N}: tops MySQL up to N books for the bootstrap
+ * measurement. {@code drop DB}: drops a MongoDB database. Settings come as key=value arguments.
+ */
+public final class Bench {
+
+  private final Map<String, String> settings;
+  private final Vertx vertx = Vertx.vertx();
+  private final WebClient http;
+  private final Pool mysql;
+  private final MongoClient mongo;
+  private final ClosedLoop loop = new ClosedLoop(vertx);
+  private final Duration warmUp;
+  private final Duration measured;
+
+  private Bench(Map<String, String> settings) {
+    this.settings = settings;
+    http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+        new PoolOptions().setHttp1MaxSize(128));
+    mysql = MySQLBuilder.pool()
+        .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(Integer.parseInt(setting("mysqlPoolSize", "8"))))
+        .connectingTo(new MySQLConnectOptions().setHost("127.0.0.1").setPort(Integer.parseInt(setting("mysqlPort", "13306")))
+            .setDatabase("cqrs_books").setUser("root").setCachePreparedStatements(true))
+        .using(vertx).build();
+    mongo = MongoClient.createShared(vertx, new JsonObject()
+        .put("connection_string", setting("mongo", "mongodb://127.0.0.1:17017")).put("db_name", "cqrs_books"));
+    warmUp = Duration.ofSeconds(Long.parseLong(setting("warmUpSeconds", "3")));
+    measured = Duration.ofSeconds(Long.parseLong(setting("seconds", "10")));
+  }
+
+  public static void main(String[] args) throws Exception {
+    Map<String, String> settings = new java.util.HashMap<>();
+    List<String> words = new ArrayList<>();
+    for (String arg : args) {
+      int eq = arg.indexOf('=');
+      if (eq > 0) {
+        settings.put(arg.substring(0, eq), arg.substring(eq + 1));
+      } else {
+        words.add(arg);
+      }
+    }
+    Bench bench = new Bench(settings);
+    try {
+      switch (words.isEmpty() ? "load" : words.get(0)) {
+        case "load" -> bench.load();
+        case "fill" -> bench.fill(Long.parseLong(words.get(1)));
+        case "drop" -> await(bench.mongo.runCommand("dropDatabase", new JsonObject().put("dropDatabase", 1)), 60);
+        default -> throw new IllegalArgumentException("usage: Bench [load|fill N|drop] key=value...");
+      }
+    } finally {
+      bench.vertx.close();
+    }
+  }
+
+  private String setting(String key, String fallback) {
+    return settings.getOrDefault(key, fallback);
+  }
+
+  // --- 1-3: commands, queries, propagation ------------------------------------------------------
+
+  private void load() throws Exception {
+    JsonObject report = new JsonObject();
+    JsonArray commands = new JsonArray();
+    double best = 0;
+    for (int concurrency : new int[] {16, 64}) {
+      LoadResult app = await(loop.run("POST /api/books", concurrency, warmUp, measured, this::postBook), 120);
+      LoadResult raw = await(loop.run("raw MySQL transaction", concurrency, warmUp, measured, this::rawTransaction), 120);
+      commands.add(pair(app, raw));
+      best = Math.max(best, app.perSecond());
+    }
+    report.put("commands", commands);
+
+    List<Long> bids = ensureBooks(10_000);
+    JsonArray queries = new JsonArray();
+    int concurrency = 32;
+    queries.add(pair(
+        await(loop.run("GET /api/books/{bid}", concurrency, warmUp, measured, () -> getBook(bids)), 120),
+        await(loop.run("raw findOne by _id", concurrency, warmUp, measured, () -> rawFindOne(bids)), 120)));
+    queries.add(pair(
+        await(loop.run("GET /api/books?limit=20&sort=-price", concurrency, warmUp, measured, this::listByPrice), 120),
+        await(loop.run("raw find sort -price limit 20", concurrency, warmUp, measured, this::rawListByPrice), 120)));
+    report.put("queries", queries);
+    report.put("readModelIndexes", await(mongo.listIndexes("books"), 30));
+
+    JsonArray propagation = new JsonArray();
+    for (double rate : new double[] {200, Math.max(1, Math.floor(best / 2))}) {
+      propagation.add(await(new PropagationRun(vertx, http, commandUrl(), queryUrl()).run(rate, measured), 120));
+    }
+    report.put("propagation", propagation);
+
+    String json = report.encodePrettily();
+    Files.writeString(Path.of(setting("out", "target/bench-load.json")), json);
+    System.out.println(json);
+  }
+
+  private JsonObject pair(LoadResult app, LoadResult raw) {
+    System.out.printf("%-38s c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  failures %d%n",
+        app.name(), app.concurrency(), app.perSecond(), app.millis(50), app.millis(99), app.maxMillis(), app.failures());
+    System.out.printf("%-38s c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  -> ratio %.0f%%%n",
+        raw.name(), raw.concurrency(), raw.perSecond(), raw.millis(50), raw.millis(99),
+        100 * app.perSecond() / raw.perSecond());
+    return new JsonObject().put("app", app.toJson()).put("limit", raw.toJson())
+        .put("ratio", Math.round(1000 * app.perSecond() / raw.perSecond()) / 1000.0);
+  }
+
+  private String commandUrl() {
+    return setting("command", "http://127.0.0.1:18081");
+  }
+
+  private String queryUrl() {
+    return setting("query", "http://127.0.0.1:18080");
+  }
+
+  static Buffer book() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new JsonObject()
+        .put("title", "Benchmark book " + random.nextInt(1_000_000))
+        .put("author", "Author " + random.nextInt(10_000))
+        .put("category", "category-" + random.nextInt(20))
+        .put("pages", 1 + random.nextInt(2000))
+        .put("price", random.nextInt(100_000))
+        .put("publishedDate", "2019-0" + (1 + random.nextInt(9)) + "-1" + random.nextInt(10))
+        .put("description", "A book written to be stored, published, projected and read back as fast as possible.")
+        .toBuffer();
+  }
+
+  private Future<Boolean> postBook() {
+    return http.postAbs(commandUrl() + "/api/books").putHeader("Content-Type", "application/json")
+        .sendBuffer(book()).map(response -> response.statusCode() == 201);
+  }
+
+  /** The command side's transaction without HTTP, validation or Kafka: one books row and one outbox row. */
+  private Future<Boolean> rawTransaction() {
+    LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+    JsonObject book = book().toJsonObject();
+    return mysql.withTransaction(connection -> connection.preparedQuery("""
+            INSERT INTO books (title, author, category, pages, price, published_date, description, version,
+                               created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""")
+        .execute(Tuple.of(book.getString("title"), book.getString("author"), book.getString("category"),
+            book.getInteger("pages"), book.getInteger("price"), java.time.LocalDate.parse(book.getString("publishedDate")),
+            book.getString("description"), now, now))
+        .compose(inserted -> connection.preparedQuery("""
+                INSERT INTO outbox (event_id, bid, version, event_type, payload, created_at, published_at)
+                VALUES (?, ?, 1, 'BookCreated', ?, ?, ?)""")
+            .execute(Tuple.of(UUID.randomUUID().toString(), inserted.property(io.vertx.mysqlclient.MySQLClient.LAST_INSERTED_ID),
+                book.encode(), now, now))))
+        .map(true);
+  }
+
+  private Future<Boolean> getBook(List<Long> bids) {
+    long bid = bids.get(ThreadLocalRandom.current().nextInt(bids.size()));
+    return http.getAbs(queryUrl() + "/api/books/" + bid).send().map(response -> response.statusCode() == 200);
+  }
+
+  private Future<Boolean> rawFindOne(List<Long> bids) {
+    long bid = bids.get(ThreadLocalRandom.current().nextInt(bids.size()));
+    return mongo.findOne("books", new JsonObject().put("_id", bid), new JsonObject().put("_id", 0)).map(found -> found != null);
+  }
+
+  private Future<Boolean> listByPrice() {
+    return http.getAbs(queryUrl() + "/api/books?limit=20&sort=-price").send().map(response -> response.statusCode() == 200);
+  }
+
+  private Future<Boolean> rawListByPrice() {
+    return mongo.findWithOptions("books", new JsonObject(), new FindOptions().setLimit(20)
+        .setSort(new JsonObject().put("price", -1).put("_id", -1)).setFields(new JsonObject().put("_id", 0)))
+        .compose(items -> mongo.count("books", new JsonObject()).map(items.size() == 20));
+  }
+
+  /** Creates books through the API until the read model holds at least {@code count}; returns bids read back. */
+  private List<Long> ensureBooks(int count) throws Exception {
+    long have = await(mongo.count("books", new JsonObject()), 30);
+    if (have < count) {
+      await(loop.runTimes(64, count - have, this::postBook), 400);
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (await(mongo.count("books", new JsonObject()), 30) < count && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+    List<Long> bids = new ArrayList<>();
+    for (Row row : await(mysql.query("SELECT bid FROM books").execute(), 60)) {
+      bids.add(row.getLong(0));
+    }
+    return bids;
+  }
+
+  // --- 4: a big table for the bootstrap -----------------------------------------------------------
+
+  private void fill(long target) throws Exception {
+    long have = await(mysql.query("SELECT COUNT(*) FROM books").execute(), 60).iterator().next().getLong(0);
+    long missing = target - have;
+    int rowsPerStatement = 1000;
+    String sql = "INSERT INTO books (title, author, category, pages, price, published_date, description, version,"
+        + " created_at, updated_at) VALUES " + "(?, ?, ?, ?, ?, ?, ?, 1, ?, ?), ".repeat(rowsPerStatement - 1)
+        + "(?, ?, ?, ?, ?, ?, ?, 1, ?, ?)";
+    long statements = Math.max(0, (missing + rowsPerStatement - 1) / rowsPerStatement);
+    await(loop.runTimes(4, statements, () -> {
+      Tuple rows = Tuple.tuple();
+      LocalDateTime now = LocalDateTime.now(ZoneOffset.UTC);
+      for (int i = 0; i < rowsPerStatement; i++) {
+        JsonObject book = book().toJsonObject();
+        rows.addValue(book.getString("title")).addValue(book.getString("author")).addValue(book.getString("category"))
+            .addValue(book.getInteger("pages")).addValue(book.getInteger("price"))
+            .addValue(java.time.LocalDate.parse(book.getString("publishedDate"))).addValue(book.getString("description"))
+            .addValue(now).addValue(now);
+      }
+      return mysql.preparedQuery(sql).execute(rows);
+    }), 1900);
+    System.out.println("books in MySQL: " + await(mysql.query("SELECT COUNT(*) FROM books").execute(), 60)
+        .iterator().next().getLong(0));
+  }
+
+  static <T> T await(Future<T> future, long seconds) throws Exception {
+    return future.await(seconds, TimeUnit.SECONDS);
+  }
+}
