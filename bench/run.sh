@@ -47,6 +47,9 @@ MARIADB_PID=$(pgrep -f "mariadbd.*--port=$MYSQL" | head -n 1)
 IDLE_JAVA=$(rss_mb $SYSTEM_PID); IDLE_MARIADB=$(rss_mb "$MARIADB_PID")
 echo "   ready in ${START_SECONDS}s; idle RSS: JVM ${IDLE_JAVA} MB + mariadbd ${IDLE_MARIADB} MB"
 
+if [ -n "${SKIP_LOAD:-}" ]; then
+  echo "== load phase skipped (SKIP_LOAD set)"; echo '{}' > "$WORK/load.json"; LOAD_JAVA=0; LOAD_MARIADB=0
+else
 echo "== load: commands, queries, propagation (${SECONDS_PER_RUN}s per run)"
 PEAK_FILE="$WORK/peak"; echo "0 0" > "$PEAK_FILE"
 ( while kill -0 $SYSTEM_PID 2>/dev/null; do
@@ -58,16 +61,17 @@ java -Xmx1g -jar target/cqrs-books-bench.jar load command=http://127.0.0.1:$C qu
 kill $SAMPLER 2>/dev/null || true
 read -r LOAD_JAVA LOAD_MARIADB < "$PEAK_FILE"
 echo "   peak RSS under load: JVM ${LOAD_JAVA} MB + mariadbd ${LOAD_MARIADB} MB"
+fi
 
 BOOTSTRAP_JSON=""
 for size in $BOOTSTRAP_SIZES; do
   echo "== bootstrap of $size books by a separate query-side JVM"
   java -jar target/cqrs-books-bench.jar fill "$size" mysqlPort=$MYSQL
-  java -jar target/cqrs-books-bench.jar drop mongo=mongodb://127.0.0.1:$MONGO/bootstrap >/dev/null 2>&1 || true
+  java -jar target/cqrs-books-bench.jar drop mongo=mongodb://127.0.0.1:$MONGO database=bootstrap >/dev/null 2>&1 || true
   t0=$(now)
   CQRS_ROLES=query CQRS_EMBEDDED=false CQRS_QUERY_HTTP_PORT=$BOOT_Q CQRS_MYSQL_PORT=$MYSQL \
   CQRS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA CQRS_KAFKA_GROUP_ID=bench-bootstrap-$size-$STAMP \
-  CQRS_MONGO_CONNECTION_STRING=mongodb://127.0.0.1:$MONGO CQRS_MONGO_DATABASE=bootstrap \
+  CQRS_MONGO_CONNECTION_STRING=mongodb://127.0.0.1:$MONGO CQRS_MONGO_DATABASE=bootstrap CQRS_MONGO_ATOMIC_VERSION_GUARD=false \
     java -Xms64m -Xmx512m -jar target/cqrs-books.jar > "$WORK/bootstrap-$size.log" 2>&1 &
   BOOT_PID=$!
   peak_rss=0; peak_heap=0

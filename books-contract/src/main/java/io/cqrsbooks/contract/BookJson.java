@@ -35,6 +35,15 @@ public final class BookJson {
     return MAPPER.convertValue(json.getMap(), Book.class);
   }
 
+  /** The API's JSON text of a book, written straight from the record (no intermediate map). */
+  public static String encode(Book book) {
+    try {
+      return MAPPER.writeValueAsString(book);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a book could not be written as JSON", e);
+    }
+  }
+
   public static String encode(BookEvent event) {
     try {
       return MAPPER.writeValueAsString(event);

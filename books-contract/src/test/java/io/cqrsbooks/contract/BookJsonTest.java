@@ -38,6 +38,11 @@ class BookJsonTest {
   }
 
   @Test
+  void theDirectTextFormIsTheSameJsonAsTheObjectForm() {
+    assertEquals(BookJson.toJson(BOOK), new JsonObject(BookJson.encode(BOOK)));
+  }
+
+  @Test
   void booksMapToTheApiJsonAndBack() {
     JsonObject json = BookJson.toJson(BOOK);
     assertEquals("Dune", json.getString("title"));

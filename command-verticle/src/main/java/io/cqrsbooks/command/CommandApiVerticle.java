@@ -123,7 +123,7 @@ public final class CommandApiVerticle extends VerticleBase {
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ETAG, Preconditions.etag(event.version()))
         .putHeader(ConsistencyToken.HEADER, event.consistencyToken().encode());
-    response.end(BookJson.toJson(event.book()).encode());
+    response.end(BookJson.encode(event.book()));
   }
 
   /** Tells the relay (in this JVM) that there is something to publish, so it does not wait for its next tick. */
