@@ -27,6 +27,7 @@ trap cleanup EXIT
 
 rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
 heap_mb() { jstat -gc "$1" 2>/dev/null | awk 'NR==2 {printf "%d", ($3+$4+$6+$8)/1024}' || echo 0; }
+old_mb() { jstat -gc "$1" 2>/dev/null | awk 'NR==2 {printf "%d", $8/1024}' || echo 0; }
 wait_ready() { until curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do sleep 0.05; done; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
@@ -74,10 +75,10 @@ for size in $BOOTSTRAP_SIZES; do
   CQRS_MONGO_CONNECTION_STRING=mongodb://127.0.0.1:$MONGO CQRS_MONGO_DATABASE=bootstrap CQRS_MONGO_ATOMIC_VERSION_GUARD=false \
     java -Xms64m -Xmx512m -jar target/cqrs-books.jar > "$WORK/bootstrap-$size.log" 2>&1 &
   BOOT_PID=$!
-  peak_rss=0; peak_heap=0
+  peak_rss=0; peak_heap=0; peak_old=0
   until curl -sf "http://127.0.0.1:$BOOT_Q/ready" >/dev/null 2>&1; do
-    r=$(rss_mb $BOOT_PID); h=$(heap_mb $BOOT_PID)
-    [ "$r" -gt "$peak_rss" ] && peak_rss=$r; [ "$h" -gt "$peak_heap" ] && peak_heap=$h
+    r=$(rss_mb $BOOT_PID); h=$(heap_mb $BOOT_PID); o=$(old_mb $BOOT_PID)
+    [ "$r" -gt "$peak_rss" ] && peak_rss=$r; [ "$h" -gt "$peak_heap" ] && peak_heap=$h; [ "$o" -gt "$peak_old" ] && peak_old=$o
     kill -0 $BOOT_PID 2>/dev/null || { cat "$WORK/bootstrap-$size.log"; exit 1; }
     sleep 0.2
   done
@@ -86,9 +87,9 @@ for size in $BOOTSTRAP_SIZES; do
   books=$(echo "$copied" | awk '{print $4}'); millis=$(echo "$copied" | awk '{print $7}')
   rate=$(awk -v b="$books" -v m="$millis" 'BEGIN { printf "%d", b * 1000 / m }')
   echo "   start to ready ${secs}s; bootstrap copied $books books in $millis ms = $rate books/s;" \
-       "peak RSS $peak_rss MB, peak heap used $peak_heap MB (-Xmx512m)"
+       "peak RSS $peak_rss MB, peak heap used $peak_heap MB, of it old generation $peak_old MB (-Xmx512m)"
   kill $BOOT_PID; wait $BOOT_PID 2>/dev/null || true; BOOT_PID=""
-  BOOTSTRAP_JSON="$BOOTSTRAP_JSON${BOOTSTRAP_JSON:+,}{\"books\":$books,\"startToReadySeconds\":$secs,\"copyMillis\":$millis,\"booksPerSecond\":$rate,\"peakRssMb\":$peak_rss,\"peakHeapUsedMb\":$peak_heap}"
+  BOOTSTRAP_JSON="$BOOTSTRAP_JSON${BOOTSTRAP_JSON:+,}{\"books\":$books,\"startToReadySeconds\":$secs,\"copyMillis\":$millis,\"booksPerSecond\":$rate,\"peakRssMb\":$peak_rss,\"peakHeapUsedMb\":$peak_heap,\"peakOldGenMb\":$peak_old}"
 done
 
 cat > "$OUT" <<JSON

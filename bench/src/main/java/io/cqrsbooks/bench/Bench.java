@@ -106,6 +106,13 @@ public final class Bench {
     }
     report.put("commands", commands);
 
+    // Before the list queries: mongo-java-server keeps sorting timed-out list requests for a while after.
+    JsonArray propagation = new JsonArray();
+    for (double rate : new double[] {200, Math.max(1, Math.floor(best / 2))}) {
+      propagation.add(await(new PropagationRun(vertx, http, commandUrl(), queryUrl()).run(rate, measured), 120));
+    }
+    report.put("propagation", propagation);
+
     List<Long> bids = ensureBooks(10_000);
     JsonArray queries = new JsonArray();
     int concurrency = 32;
@@ -118,11 +125,6 @@ public final class Bench {
     report.put("queries", queries);
     report.put("readModelIndexes", await(mongo.listIndexes("books"), 30));
 
-    JsonArray propagation = new JsonArray();
-    for (double rate : new double[] {200, Math.max(1, Math.floor(best / 2))}) {
-      propagation.add(await(new PropagationRun(vertx, http, commandUrl(), queryUrl()).run(rate, measured), 120));
-    }
-    report.put("propagation", propagation);
 
     String json = report.encodePrettily();
     Files.writeString(Path.of(setting("out", "target/bench-load.json")), json);

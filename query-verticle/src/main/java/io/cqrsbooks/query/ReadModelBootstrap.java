@@ -17,8 +17,7 @@ import java.util.Set;
 
 /**
  * Copies MySQL's books into the read model, in bid order, one bounded batch at a time (keyset paging,
- * so memory does not grow with the table): one indexed version lookup and one bulk write per batch,
- * the next batch read from MySQL meanwhile.
+ * so memory does not grow with the table): one indexed version lookup and one bulk write per batch.
  * It never replaces a newer document and can overlap the event stream; then live documents whose books
  * are gone from MySQL are removed.
  */
@@ -43,45 +42,35 @@ final class ReadModelBootstrap {
   /** Runs the whole copy; completes with the number of books copied. */
   Future<Long> run() {
     long started = System.nanoTime();
-    return copy(fetchAfter(0), 0)
+    return copyAfter(0, 0)
         .compose(copied -> removeBooksMySqlNoLongerHas().map(copied))
         .onSuccess(copied -> LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
             copied, (System.nanoTime() - started) / 1_000_000));
   }
 
-  /** Stores one batch while the next is already being read from MySQL: at most two batches in memory. */
-  private Future<Long> copy(Future<List<Book>> batch, long copied) {
-    return batch.compose(books -> {
-      if (books.isEmpty()) {
+  private Future<Long> copyAfter(long after, long copied) {
+    return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).compose(rows -> {
+      if (rows.size() == 0) {
         return Future.succeededFuture(copied);
       }
-      Future<List<Book>> next = fetchAfter(books.get(books.size() - 1).bid());
-      long total = copied + books.size();
-      return store(books).compose(stored -> {
-        status.bootstrapProgress(total);
-        if (total / LOG_EVERY > copied / LOG_EVERY) {
-          LOG.info("bootstrap: {} books copied", total);
-        }
-        return copy(next, total);
-      });
-    });
-  }
-
-  private Future<List<Book>> fetchAfter(long bid) {
-    return mysql.preparedQuery(BATCH).execute(Tuple.of(bid, batchSize)).map(rows -> {
       List<Book> books = new ArrayList<>(rows.size());
       for (Row row : rows) {
         books.add(BookRows.fromRow(row));
       }
-      return books;
+      long last = books.get(books.size() - 1).bid();
+      long total = copied + books.size();
+      return readModel.appliedVersions(books.stream().map(Book::bid).toList())
+          .compose(applied -> readModel.write(books.stream()
+              .filter(book -> ProjectionRules.isNewer(book.version(), applied.get(book.bid())))
+              .toList(), Map.of()))
+          .compose(written -> {
+            status.bootstrapProgress(total);
+            if (total / LOG_EVERY > copied / LOG_EVERY) {
+              LOG.info("bootstrap: {} books copied", total);
+            }
+            return copyAfter(last, total);
+          });
     });
-  }
-
-  private Future<Void> store(List<Book> books) {
-    return readModel.appliedVersions(books.stream().map(Book::bid).toList())
-        .compose(applied -> readModel.write(books.stream()
-            .filter(book -> ProjectionRules.isNewer(book.version(), applied.get(book.bid())))
-            .toList(), Map.of()));
   }
 
   /**
