@@ -1,0 +1,59 @@
+package io.cqrsbooks.system;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.cqrsbooks.system.TestSystem.awaitTrue;
+import static io.cqrsbooks.system.TestSystem.book;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** MySQL away: commands fail fast with 503 in JSON and nothing half-written; once it is back, everything resumes. */
+class MySqlOutageTest {
+
+  private static TestSystem system;
+
+  @BeforeAll
+  static void start() throws Exception {
+    system = TestSystem.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    system.close();
+  }
+
+  @Test
+  void commandsAnswer503WhileMySqlIsDownAndSucceedOnceItIsBack() throws Exception {
+    long before = system.createBook(book("Before the outage", 1, 1)).bodyAsJsonObject().getLong("bid");
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(20));
+
+    system.servers.mariaDb().stop();
+    try {
+      long started = System.nanoTime();
+      HttpResponse<Buffer> refused = system.command(HttpMethod.POST, "/api/books", book("During the outage", 1, 1));
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertEquals(503, refused.statusCode(), refused.bodyAsString());
+      JsonObject error = refused.bodyAsJsonObject();
+      assertTrue(error.getString("error").contains("database is unavailable"), error.encode());
+      assertTrue(millis < 10_000, "answered within the pool's bounded wait, took " + millis + " ms");
+
+      HttpResponse<Buffer> update = system.command(HttpMethod.PUT, "/api/books/" + before, book("Changed during", 2, 2));
+      assertEquals(503, update.statusCode(), update.bodyAsString());
+    } finally {
+      system.servers.mariaDb().restart();
+    }
+
+    awaitTrue("commands accepted again", Duration.ofSeconds(30),
+        () -> system.command(HttpMethod.POST, "/api/books", book("After the outage", 3, 3)).statusCode() == 201);
+    assertEquals("Before the outage", system.mysqlBooks().get(0).title(), "the refused update changed nothing");
+    assertTrue(system.mysqlBooks().stream().noneMatch(b -> b.title().equals("During the outage")), "nothing half-written");
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(30));
+  }
+}
