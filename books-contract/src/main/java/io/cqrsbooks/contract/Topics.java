@@ -1,9 +1,7 @@
 package io.cqrsbooks.contract;
 
-/** Where book events travel and which form they have. */
+/** Which form book events have on the topic (its name is configuration: kafka.topic). */
 public final class Topics {
-
-  public static final String DEFAULT_BOOK_EVENTS = "books.events";
 
   /** Raised only by a change that old readers cannot understand. */
   public static final int SCHEMA_VERSION = 1;

@@ -4,7 +4,6 @@ import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.FieldError;
 import io.vertx.core.json.JsonObject;
 
-import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.LocalDate;
 import java.time.format.DateTimeFormatter;
@@ -114,9 +113,7 @@ public final class BookValidator {
     if (value instanceof BigInteger big) {
       return big.bitLength() < 64 ? big.longValue() : Long.MAX_VALUE;
     }
-    if (value instanceof BigDecimal || value instanceof Double || value instanceof Float) {
-      return null;
-    }
+    // Fractions (Double, BigDecimal), strings, booleans, objects: not a whole number.
     return null;
   }
 

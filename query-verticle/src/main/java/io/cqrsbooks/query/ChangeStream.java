@@ -37,10 +37,6 @@ final class ChangeStream {
     response.write("retry: 2000\n: connected\n\n");
   }
 
-  int size() {
-    return open.size();
-  }
-
   private void broadcast(String frame) {
     for (HttpServerResponse response : Set.copyOf(open)) {
       // A client that cannot keep up is dropped rather than buffered without bound; it reconnects.
