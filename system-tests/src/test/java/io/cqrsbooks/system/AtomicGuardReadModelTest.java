@@ -9,7 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 class AtomicGuardReadModelTest extends ReadModelTest {
 
   @BeforeAll
-  static void start() throws Exception {
+  static void startSystem() throws Exception {
     system = TestSystem.start(config -> config.getJsonObject("mongo").put("atomicVersionGuard", true));
   }
 }

@@ -1,7 +1,5 @@
 package io.cqrsbooks.system;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.File;
@@ -17,19 +15,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * add a book, see it live in a second browser, a field error for a bad price, edit, delete.
  * Chromium is installed by ./run.sh test; without it this test fails rather than pretending.
  */
-class BrowserTest {
+class BrowserTest extends SystemTest {
 
-  private static TestSystem system;
-
-  @BeforeAll
-  static void start() throws Exception {
-    system = TestSystem.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    system.close();
-  }
 
   @Test
   void theUiAddsEditsAndDeletesBooksAndFollowsChangesLive() throws Exception {

@@ -5,7 +5,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -18,20 +17,13 @@ import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** The command API against real MariaDB: what it accepts, and every bad input answered as specified with nothing written. */
-class CommandApiTest {
+class CommandApiTest extends SystemTest {
 
-  private static TestSystem system;
   private static long existingBid;
 
   @BeforeAll
-  static void start() throws Exception {
-    system = TestSystem.start();
+  static void addExistingBook() {
     existingBid = system.createBook(book("Existing", 100, 500)).bodyAsJsonObject().getLong("bid");
-  }
-
-  @AfterAll
-  static void stop() {
-    system.close();
   }
 
   @Test

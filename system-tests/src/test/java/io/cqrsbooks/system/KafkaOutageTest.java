@@ -5,8 +5,6 @@ import io.vertx.sqlclient.Row;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,19 +23,8 @@ import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Kafka down means events wait in the outbox, not lost or failed writes. */
-class KafkaOutageTest {
+class KafkaOutageTest extends SystemTest {
 
-  private static TestSystem system;
-
-  @BeforeAll
-  static void start() throws Exception {
-    system = TestSystem.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    system.close();
-  }
 
   @Test
   void writesDuringAKafkaOutageAreAcceptedAndEveryEventArrives() {

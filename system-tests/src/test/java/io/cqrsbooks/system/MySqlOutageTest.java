@@ -4,8 +4,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,19 +13,8 @@ import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** MySQL away: commands fail fast with 503 in JSON and nothing half-written; once it is back, everything resumes. */
-class MySqlOutageTest {
+class MySqlOutageTest extends SystemTest {
 
-  private static TestSystem system;
-
-  @BeforeAll
-  static void start() throws Exception {
-    system = TestSystem.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    system.close();
-  }
 
   @Test
   void commandsAnswer503WhileMySqlIsDownAndSucceedOnceItIsBack() throws Exception {

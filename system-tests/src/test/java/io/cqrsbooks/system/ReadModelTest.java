@@ -10,8 +10,6 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -25,19 +23,8 @@ import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Commands reaching the MongoDB read model through Kafka, and the promises of the read side. */
-class ReadModelTest {
+class ReadModelTest extends SystemTest {
 
-  static TestSystem system;
-
-  @BeforeAll
-  static void start() throws Exception {
-    system = TestSystem.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    system.close();
-  }
 
   @Test
   void createUpdateAndDeleteReachTheReadModel() {
