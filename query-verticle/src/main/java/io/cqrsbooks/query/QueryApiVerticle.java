@@ -37,6 +37,7 @@ public final class QueryApiVerticle extends VerticleBase {
     changes = new ChangeStream(vertx);
 
     Router router = Router.router(vertx);
+    router.route().handler(this::securityHeaders);
     router.get("/api/config").handler(this::clientConfig);
     router.get("/api/books/changes").handler(changes::subscribe);
     router.get("/api/books").handler(this::awaitConsistency).handler(this::listBooks);
@@ -52,14 +53,33 @@ public final class QueryApiVerticle extends VerticleBase {
             + settings.httpPort() + " (set CQRS_QUERY_HTTP_PORT to another port): " + failure.getMessage())));
   }
 
-  /** Where the UI sends commands: configured, or the command port on the host the browser used. */
   private void clientConfig(RoutingContext ctx) {
-    String commandUrl = settings.commandUrl();
-    if (commandUrl == null || commandUrl.isBlank()) {
-      String host = ctx.request().authority() == null ? "localhost" : ctx.request().authority().host();
-      commandUrl = ctx.request().scheme() + "://" + host + ":" + settings.commandPort();
+    ctx.json(new JsonObject().put("commandUrl", commandUrl(ctx)));
+  }
+
+  /** Where the UI sends commands: configured, or the command port on the host the browser used. */
+  private String commandUrl(RoutingContext ctx) {
+    String configured = settings.commandUrl();
+    if (configured != null && !configured.isBlank()) {
+      return configured;
     }
-    ctx.json(new JsonObject().put("commandUrl", commandUrl));
+    String host = ctx.request().authority() == null ? "localhost" : ctx.request().authority().host();
+    return ctx.request().scheme() + "://" + host + ":" + settings.commandPort();
+  }
+
+  /**
+   * The page may run only its own scripts and styles and talk only to this origin and the command
+   * side; it cannot be framed. Harmless on JSON responses, so every response carries them.
+   */
+  private void securityHeaders(RoutingContext ctx) {
+    ctx.response().headers()
+        .set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; "
+            + "img-src 'self' data:; connect-src 'self' " + commandUrl(ctx) + "; "
+            + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'")
+        .set("X-Content-Type-Options", "nosniff")
+        .set("X-Frame-Options", "DENY")
+        .set("Referrer-Policy", "no-referrer");
+    ctx.next();
   }
 
   private void awaitConsistency(RoutingContext ctx) {
