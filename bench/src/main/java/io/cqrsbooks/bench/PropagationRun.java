@@ -78,15 +78,7 @@ final class PropagationRun {
             return;
           }
           accepted++;
-          long bid = response.bodyAsJsonObject().getLong("bid");
-          long now = System.nanoTime();
-          Long arrived = arrivedAt.remove(bid);
-          if (arrived != null) {
-            // The change overtook the response on its way to us: it was visible before we knew.
-            latencyMicros.recordValue(Math.max(1, (arrived - now) / 1000));
-          } else {
-            answeredAt.put(bid, now);
-          }
+          pair(response.bodyAsJsonObject().getLong("bid"), System.nanoTime(), answeredAt, arrivedAt, false);
         })
         .onFailure(failure -> failed++);
   }
@@ -105,15 +97,24 @@ final class PropagationRun {
       if (!"BookCreated".equals(change.getString("type"))) {
         continue;
       }
-      long bid = change.getLong("bid");
-      long now = System.nanoTime();
-      Long answered = answeredAt.remove(bid);
-      if (answered != null) {
-        latencyMicros.recordValue(Math.max(1, (now - answered) / 1000));
-      } else {
-        arrivedAt.put(bid, now);
-      }
+      pair(change.getLong("bid"), System.nanoTime(), arrivedAt, answeredAt, true);
     }
+  }
+
+  /**
+   * Records one side (the POST's response or the SSE arrival) of a book's journey; when the other side
+   * is already known, records the latency from response to arrival. A change that overtakes its own
+   * response (visible before the client knew) counts as 1 microsecond.
+   */
+  private void pair(long bid, long now, Map<Long, Long> thisSide, Map<Long, Long> otherSide, boolean isArrival) {
+    Long other = otherSide.remove(bid);
+    if (other == null) {
+      thisSide.put(bid, now);
+      return;
+    }
+    long arrival = isArrival ? now : other;
+    long answer = isArrival ? other : now;
+    latencyMicros.recordValue(Math.max(1, (arrival - answer) / 1000));
   }
 
   private JsonObject report(double rate) {

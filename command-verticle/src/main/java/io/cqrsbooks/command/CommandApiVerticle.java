@@ -4,6 +4,7 @@ import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.ConsistencyToken;
 import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.http.BookResources;
 import io.cqrsbooks.http.JsonErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -91,7 +92,7 @@ public final class CommandApiVerticle extends VerticleBase {
   }
 
   private void replaceBook(RoutingContext ctx) {
-    long bid = bid(ctx);
+    long bid = BookResources.bid(ctx);
     OptionalLong expected = Preconditions.expectedVersion(ctx.request().getHeader(Preconditions.IF_MATCH));
     BookInput input = BookValidator.validate(jsonBody(ctx));
     books.replace(bid, input, expected)
@@ -100,7 +101,7 @@ public final class CommandApiVerticle extends VerticleBase {
   }
 
   private void deleteBook(RoutingContext ctx) {
-    long bid = bid(ctx);
+    long bid = BookResources.bid(ctx);
     OptionalLong expected = Preconditions.expectedVersion(ctx.request().getHeader(Preconditions.IF_MATCH));
     books.delete(bid, expected)
         .onSuccess(event -> {
@@ -121,7 +122,7 @@ public final class CommandApiVerticle extends VerticleBase {
     HttpServerResponse response = ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.ETAG, Preconditions.etag(event.version()))
+        .putHeader(HttpHeaders.ETAG, BookResources.etag(event.version()))
         .putHeader(ConsistencyToken.HEADER, event.consistencyToken().encode());
     response.end(BookJson.encode(event.book()));
   }
@@ -158,16 +159,4 @@ public final class CommandApiVerticle extends VerticleBase {
     return object;
   }
 
-  private static long bid(RoutingContext ctx) {
-    String text = ctx.pathParam("bid");
-    try {
-      long bid = Long.parseLong(text);
-      if (bid > 0) {
-        return bid;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw ApiException.invalid("bid", "must be a positive integer");
-  }
 }

@@ -34,8 +34,4 @@ final class Preconditions {
     }
     throw ApiException.invalid(IF_MATCH, "must be a book version such as 3 or \"3\"");
   }
-
-  static String etag(long version) {
-    return "\"" + version + "\"";
-  }
 }

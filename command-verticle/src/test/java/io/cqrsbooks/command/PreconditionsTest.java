@@ -32,7 +32,7 @@ class PreconditionsTest {
   }
 
   @Test
-  void etagQuotesTheVersion() {
-    assertEquals("\"7\"", Preconditions.etag(7));
+  void theEtagWeHandOutIsAcceptedBack() {
+    assertEquals(OptionalLong.of(7), Preconditions.expectedVersion(io.cqrsbooks.http.BookResources.etag(7)));
   }
 }

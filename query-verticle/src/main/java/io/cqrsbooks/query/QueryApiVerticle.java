@@ -2,6 +2,7 @@ package io.cqrsbooks.query;
 
 import io.cqrsbooks.contract.ConsistencyToken;
 import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.http.BookResources;
 import io.cqrsbooks.http.JsonErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -105,13 +106,13 @@ public final class QueryApiVerticle extends VerticleBase {
   }
 
   private void getBook(RoutingContext ctx) {
-    long bid = bid(ctx);
+    long bid = BookResources.bid(ctx);
     readModel.findBook(bid)
         .onSuccess(book -> {
           if (book == null) {
             JsonErrors.send(ctx, ApiException.notFound("book " + bid + " does not exist"));
           } else {
-            ctx.response().putHeader("ETag", "\"" + book.getLong("version") + "\"");
+            ctx.response().putHeader("ETag", BookResources.etag(book.getLong("version")));
             ctx.json(book);
           }
         })
@@ -134,15 +135,4 @@ public final class QueryApiVerticle extends VerticleBase {
         : ApiException.unavailable("the read model is unavailable; try again"));
   }
 
-  private static long bid(RoutingContext ctx) {
-    try {
-      long bid = Long.parseLong(ctx.pathParam("bid"));
-      if (bid > 0) {
-        return bid;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    throw ApiException.invalid("bid", "must be a positive integer");
-  }
 }

@@ -148,12 +148,7 @@ public final class ReadModel {
 
   /** The newest version of the book the read model has applied, live or deleted; 0 when none. */
   Future<Long> appliedVersion(long bid) {
-    JsonObject byId = new JsonObject().put(ID, bid);
-    JsonObject versionOnly = new JsonObject().put(BookFields.VERSION, 1);
-    return mongo.findOne(BOOKS, byId, versionOnly).compose(live -> live != null
-        ? Future.succeededFuture(live.getLong(BookFields.VERSION))
-        : mongo.findOne(TOMBSTONES, byId, versionOnly)
-            .map(deleted -> deleted == null ? 0L : deleted.getLong(BookFields.VERSION)));
+    return appliedVersions(List.of(bid)).map(versions -> versions.getOrDefault(bid, 0L));
   }
 
   Future<JsonObject> findBook(long bid) {
