@@ -164,6 +164,7 @@ public final class AppConfig {
     positive(config, "command.outboxRetentionSeconds");
     positive(config, "query.consistencyTimeoutMillis");
     positive(config, "query.bootstrapBatchSize");
+    positive(config, "query.readModelCheckMillis");
     positive(config, "kafka.partitions");
     positive(config, "kafka.replicationFactor");
     positive(config, "mysql.poolSize");

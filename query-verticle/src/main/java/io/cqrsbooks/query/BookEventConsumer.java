@@ -24,6 +24,10 @@ import java.util.List;
  * committed offsets. Each polled batch is applied to MongoDB and only then committed, so a crash
  * re-delivers instead of losing; a batch that cannot be applied is retried until it can.
  * Every applied change is published on the event bus for the live change streams.
+ *
+ * <p>It also watches the read model: if MongoDB becomes unreachable the side reports not ready, and if
+ * it comes back without the bootstrap marker (an in-memory server restarted empty, a database dropped)
+ * consuming pauses while the read model is rebuilt from MySQL, then resumes from the committed offsets.
  */
 public final class BookEventConsumer extends VerticleBase {
 
@@ -40,11 +44,15 @@ public final class BookEventConsumer extends VerticleBase {
   private final ReadModelBootstrap bootstrap;
   private final QueryStatus status;
   private final BookProjection projection;
+  private final Duration checkEvery;
   private KafkaConsumer<String, String> consumer;
-  private volatile boolean stopping;
+  private boolean rebuildNeeded;
+  private boolean stopping;
 
-  BookEventConsumer(KafkaSettings kafka, ReadModel readModel, Pool mysql, QueryStatus status, int batchSize) {
+  BookEventConsumer(KafkaSettings kafka, ReadModel readModel, Pool mysql, QueryStatus status, int batchSize,
+      Duration checkEvery) {
     this.kafka = kafka;
+    this.checkEvery = checkEvery;
     this.readModel = readModel;
     this.status = status;
     this.projection = new BookProjection(readModel);
@@ -71,6 +79,7 @@ public final class BookEventConsumer extends VerticleBase {
         .onSuccess(subscribed -> {
           status.consuming();
           LOG.info("consuming topic '{}' as group '{}'", kafka.topic(), kafka.groupId());
+          vertx.setPeriodic(checkEvery.toMillis(), timer -> checkReadModel());
           pollNext();
         })
         .onFailure(failure -> {
@@ -82,6 +91,10 @@ public final class BookEventConsumer extends VerticleBase {
 
   private void pollNext() {
     if (stopping) {
+      return;
+    }
+    if (rebuildNeeded) {
+      rebuild();
       return;
     }
     consumer.poll(POLL_TIMEOUT)
@@ -119,6 +132,36 @@ public final class BookEventConsumer extends VerticleBase {
           status.problem("read model unavailable: " + failure.getMessage());
           LOG.warn("applying {} events failed, retrying in {} ms: {}", events.size(), RETRY_MILLIS, failure.getMessage());
           retryLater(() -> process(records));
+        });
+  }
+
+  /** Runs beside the poll loop; only flags what it finds, the loop acts on it between batches. */
+  private void checkReadModel() {
+    if (rebuildNeeded) {
+      return;
+    }
+    readModel.isBootstrapped()
+        .onSuccess(bootstrapped -> {
+          status.readModelReachable();
+          if (!bootstrapped && !rebuildNeeded) {
+            LOG.warn("the read model lost its bootstrap marker (MongoDB was emptied); rebuilding it from MySQL");
+            rebuildNeeded = true;
+            status.rebuilding();
+          }
+        })
+        .onFailure(failure -> status.readModelUnreachable("MongoDB unreachable: " + failure.getMessage()));
+  }
+
+  private void rebuild() {
+    bootstrap.run()
+        .onSuccess(copied -> {
+          rebuildNeeded = false;
+          status.bootstrapped();
+          pollNext();
+        })
+        .onFailure(failure -> {
+          LOG.warn("rebuilding the read model failed, retrying in {} ms: {}", RETRY_MILLIS, failure.getMessage());
+          retryLater(this::pollNext);
         });
   }
 

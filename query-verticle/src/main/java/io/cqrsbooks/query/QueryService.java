@@ -9,8 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query side: makes sure the read model's indexes exist, starts the HTTP API (so health is
- * answered at once) and the consumer, which bootstraps from MySQL and then follows the event stream.
+ * The query side: starts the HTTP API (so health is answered at once) and the consumer, which creates
+ * the read model's indexes, bootstraps it from MySQL and then follows the event stream.
  */
 public final class QueryService extends VerticleBase {
 
@@ -34,11 +34,10 @@ public final class QueryService extends VerticleBase {
         settings.mongo().atomicVersionGuard());
     // Read-only and used by the bootstrap alone; a small pool is plenty.
     Pool mysql = settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap");
-    return readModel.ensureIndexes()
-        .compose(indexed -> vertx.deployVerticle(() -> new QueryApiVerticle(settings, status),
-            new DeploymentOptions().setInstances(settings.instances())))
-        .compose(api -> vertx.deployVerticle(new BookEventConsumer(
-            settings.kafka(), readModel, mysql, status, settings.bootstrapBatchSize())))
+    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, status),
+            new DeploymentOptions().setInstances(settings.instances()))
+        .compose(api -> vertx.deployVerticle(new BookEventConsumer(settings.kafka(), readModel, mysql, status,
+            settings.bootstrapBatchSize(), settings.readModelCheckEvery())))
         .onSuccess(consumer -> LOG.info("query API listening on port {} ({} instance(s)), read model {}",
             settings.httpPort(), settings.instances(), settings.mongo().database()));
   }

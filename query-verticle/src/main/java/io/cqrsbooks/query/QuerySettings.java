@@ -14,6 +14,7 @@ public record QuerySettings(
     int commandPort,
     Duration consistencyTimeout,
     int bootstrapBatchSize,
+    Duration readModelCheckEvery,
     MySqlSettings mysql,
     KafkaSettings kafka,
     MongoSettings mongo) {
@@ -27,6 +28,7 @@ public record QuerySettings(
         config.getJsonObject("command").getInteger("httpPort"),
         Duration.ofMillis(query.getLong("consistencyTimeoutMillis", 5000L)),
         query.getInteger("bootstrapBatchSize", 1000),
+        Duration.ofMillis(query.getLong("readModelCheckMillis", 1000L)),
         MySqlSettings.fromJson(config.getJsonObject("mysql")),
         KafkaSettings.fromJson(config.getJsonObject("kafka")),
         MongoSettings.fromJson(config.getJsonObject("mongo")));

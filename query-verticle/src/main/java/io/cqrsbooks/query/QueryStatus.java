@@ -10,6 +10,8 @@ public final class QueryStatus {
   private volatile boolean bootstrapped;
   private volatile boolean consuming;
   private volatile String problem;
+  private volatile String readModelProblem;
+  private final AtomicLong rebuilds = new AtomicLong();
   private final AtomicLong bootstrapCopied = new AtomicLong();
   private final AtomicLong eventsApplied = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
@@ -31,6 +33,20 @@ public final class QueryStatus {
     problem = description;
   }
 
+  /** The bootstrap marker is gone: not ready until the rebuild from MySQL completes. */
+  void rebuilding() {
+    bootstrapped = false;
+    rebuilds.incrementAndGet();
+  }
+
+  void readModelReachable() {
+    readModelProblem = null;
+  }
+
+  void readModelUnreachable(String description) {
+    readModelProblem = description;
+  }
+
   void clearProblem() {
     problem = null;
   }
@@ -44,7 +60,7 @@ public final class QueryStatus {
   }
 
   public boolean isReady() {
-    return bootstrapped && consuming && problem == null;
+    return bootstrapped && consuming && problem == null && readModelProblem == null;
   }
 
   public long deadLetters() {
@@ -58,6 +74,7 @@ public final class QueryStatus {
         .put("consuming", consuming)
         .put("eventsApplied", eventsApplied.get())
         .put("deadLetters", deadLetters.get())
-        .put("problem", problem);
+        .put("rebuilds", rebuilds.get())
+        .put("problem", problem != null ? problem : readModelProblem);
   }
 }

@@ -39,6 +39,9 @@ public final class ReadModel {
   static final String BOOKS = "books";
   static final String TOMBSTONES = "book_tombstones";
   static final String DEAD_LETTERS = "dead_letters";
+  /** One document recording the last bootstrap; its absence means the database lost the read model. */
+  static final String META = "read_model_meta";
+  private static final String BOOTSTRAP_MARKER = "bootstrap";
   private static final String ID = "_id";
   private static final int DUPLICATE_KEY = 11000;
 
@@ -170,6 +173,25 @@ public final class ReadModel {
 
   Future<Void> deadLetter(JsonObject letter) {
     return mongo.insert(DEAD_LETTERS, letter).mapEmpty();
+  }
+
+  /** Records that a bootstrap with this epoch has started; it is complete once {@link #markComplete} says so. */
+  Future<Void> markBuilding(String epoch) {
+    return mongo.save(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch).put("complete", false))
+        .mapEmpty();
+  }
+
+  /** False when the marker of this epoch is gone: the database was emptied while the bootstrap ran. */
+  Future<Boolean> markComplete(String epoch) {
+    return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch),
+            new JsonObject().put("$set", new JsonObject().put("complete", true)))
+        .map(result -> result.getDocMatched() == 1);
+  }
+
+  /** Whether the read model still holds the record of its bootstrap (an emptied database does not). */
+  Future<Boolean> isBootstrapped() {
+    return mongo.findOne(META, new JsonObject().put(ID, BOOTSTRAP_MARKER), null)
+        .map(marker -> marker != null && marker.getBoolean("complete", false));
   }
 
   Future<Void> ping() {

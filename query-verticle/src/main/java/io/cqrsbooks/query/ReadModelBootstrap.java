@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 /**
  * Copies MySQL's books into the read model, in bid order, one bounded batch at a time (keyset paging,
@@ -39,11 +40,20 @@ final class ReadModelBootstrap {
     this.batchSize = batchSize;
   }
 
-  /** Runs the whole copy; completes with the number of books copied. */
+  /**
+   * Runs the whole copy; completes with the number of books copied. Fails if the read model was emptied
+   * meanwhile (its bootstrap marker is gone), so the caller runs it again.
+   */
   Future<Long> run() {
     long started = System.nanoTime();
-    return copyAfter(0, 0)
+    String epoch = UUID.randomUUID().toString();
+    return readModel.ensureIndexes()
+        .compose(indexed -> readModel.markBuilding(epoch))
+        .compose(marked -> copyAfter(0, 0))
         .compose(copied -> removeBooksMySqlNoLongerHas().map(copied))
+        .compose(copied -> readModel.markComplete(epoch).compose(complete -> complete
+            ? Future.succeededFuture(copied)
+            : Future.failedFuture(new IllegalStateException("the read model was emptied during the bootstrap"))))
         .onSuccess(copied -> LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
             copied, (System.nanoTime() - started) / 1_000_000));
   }

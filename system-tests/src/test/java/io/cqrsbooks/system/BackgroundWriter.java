@@ -1,0 +1,133 @@
+package io.cqrsbooks.system;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.client.HttpResponse;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.cqrsbooks.system.TestSystem.book;
+
+/**
+ * A client sending a steady stream of random creates, updates and deletes (seeded, so a failure can be
+ * replayed) on its own thread, touching only the books it created. Answers of "unavailable" (503, or no
+ * connection while the command side is down) are counted, not failures; any other unexpected answer is kept.
+ */
+final class BackgroundWriter implements AutoCloseable {
+
+  private final TestSystem system;
+  private final Random random;
+  private final long pauseMillis;
+  private final long maxOperations;
+  private final String name;
+  private final List<Long> live = new ArrayList<>();
+  private final Thread thread;
+  private final AtomicLong operations = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
+  private final AtomicLong unavailable = new AtomicLong();
+  final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
+  private volatile boolean running = true;
+
+  private BackgroundWriter(TestSystem system, String name, long seed, int perSecond, long maxOperations) {
+    this.system = system;
+    this.name = name;
+    this.random = new Random(seed);
+    this.pauseMillis = perSecond <= 0 ? 0 : 1000L / perSecond;
+    this.maxOperations = maxOperations;
+    this.thread = new Thread(this::run, "writer-" + name);
+  }
+
+  /** Writes at about {@code perSecond} operations a second (0: as fast as answers come) until closed. */
+  static BackgroundWriter start(TestSystem system, String name, long seed, int perSecond, long maxOperations) {
+    BackgroundWriter writer = new BackgroundWriter(system, name, seed, perSecond, maxOperations);
+    writer.thread.start();
+    return writer;
+  }
+
+  long operations() {
+    return operations.get();
+  }
+
+  long accepted() {
+    return accepted.get();
+  }
+
+  long unavailable() {
+    return unavailable.get();
+  }
+
+  boolean isFinished() {
+    return !thread.isAlive();
+  }
+
+  void awaitFinished() throws InterruptedException {
+    thread.join();
+  }
+
+  private void run() {
+    while (running && operations.get() < maxOperations) {
+      long started = System.nanoTime();
+      operate(operations.incrementAndGet());
+      long slept = pauseMillis - (System.nanoTime() - started) / 1_000_000;
+      if (slept > 0) {
+        TestSystem.sleep(slept);
+      }
+    }
+  }
+
+  private void operate(long n) {
+    int choice = live.size() < 5 ? 0 : random.nextInt(10);
+    try {
+      if (choice < 5) {
+        HttpResponse<Buffer> response = system.command(HttpMethod.POST, "/api/books",
+            book(name + " book " + n, 1 + random.nextInt(900), random.nextInt(10_000)));
+        if (record(response, 201)) {
+          live.add(response.bodyAsJsonObject().getLong("bid"));
+        }
+      } else if (choice < 8) {
+        long bid = live.get(random.nextInt(live.size()));
+        record(system.command(HttpMethod.PUT, "/api/books/" + bid,
+            book(name + " update " + n, 1 + random.nextInt(900), random.nextInt(10_000))), 200);
+      } else {
+        int index = random.nextInt(live.size());
+        if (record(system.command(HttpMethod.DELETE, "/api/books/" + live.get(index), null), 204)) {
+          live.remove(index);
+        }
+      }
+    } catch (AssertionError e) {
+      // No connection or no answer: the command side is down or restarting. Whether a command whose
+      // answer was lost was committed is for MySQL to say; the read model must agree with it either way.
+      unavailable.incrementAndGet();
+    }
+  }
+
+  private boolean record(HttpResponse<Buffer> response, int expected) {
+    if (response.statusCode() == expected) {
+      accepted.incrementAndGet();
+      return true;
+    }
+    if (response.statusCode() == 503) {
+      unavailable.incrementAndGet();
+    } else if (response.statusCode() != 404) {
+      // 404: a delete or update whose earlier answer was lost already took effect.
+      unexpected.add(response.statusCode() + " " + response.bodyAsString());
+    }
+    return false;
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    running = false;
+    thread.join();
+  }
+
+  @Override
+  public String toString() {
+    return name + ": " + operations + " operations, " + accepted + " accepted, " + unavailable + " unavailable, "
+        + unexpected.size() + " unexpected";
+  }
+}

@@ -1,0 +1,38 @@
+package io.cqrsbooks.system;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static io.cqrsbooks.system.TestSystem.awaitTrue;
+import static io.cqrsbooks.system.TestSystem.sleep;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** MongoDB stopped mid-stream and back empty: the query side says not ready, then rebuilds by itself. */
+class MongoOutageTest extends SystemTest {
+
+  @Test
+  void anEmptiedReadModelIsRebuiltFromMySqlWithoutAManualStep() throws Exception {
+    try (BackgroundWriter writer = BackgroundWriter.start(system, "mongo-outage", 11, 50, Long.MAX_VALUE)) {
+      awaitTrue("some writes before the outage", Duration.ofSeconds(20), () -> writer.accepted() >= 50);
+
+      system.servers.mongo().stop();
+      awaitTrue("query side reports not ready", Duration.ofSeconds(20), () -> system.get("/ready").statusCode() == 503);
+      long acceptedBefore = writer.accepted();
+      sleep(3000);
+      assertTrue(writer.accepted() > acceptedBefore, "commands do not depend on the read model");
+
+      system.servers.mongo().restart();
+      awaitTrue("rebuild noticed", Duration.ofSeconds(30),
+          () -> system.get("/ready").bodyAsJsonObject().getLong("rebuilds") >= 1);
+      sleep(2000);
+      assertTrue(writer.unexpected.isEmpty(), writer.unexpected::toString);
+    }
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
+    awaitTrue("ready again", Duration.ofSeconds(20), () -> system.get("/ready").statusCode() == 200);
+    JsonObject ready = system.get("/ready").bodyAsJsonObject();
+    assertEquals(1, ready.getLong("rebuilds"), ready.encode());
+    assertTrue(system.mysqlBooks().size() > 50);
+  }
+}
