@@ -4,6 +4,7 @@
 #   ./run.sh test            install what the tests need (Debian's chromium), then run every test
 #   ./run.sh build           build the two jars only
 #   ./run.sh command|query   run one role (any other arguments go to the jar, e.g. --conf file.json)
+#   ./run.sh token           print a command token (signed with the configured key, or the embedded one in data/)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -60,6 +61,12 @@ case "$command" in
     check_prerequisites
     build
     ;;
+  token)
+    # Only the token on standard output, so TOKEN=$(./run.sh token) works even when a build runs first.
+    check_prerequisites
+    if needs_build; then build >&2; fi
+    exec java $JAVA_OPTS -jar "$JAR" "$@"
+    ;;
   run | all | command | query | -*)
     check_prerequisites
     if needs_build; then build; fi
@@ -68,6 +75,6 @@ case "$command" in
     exec java $JAVA_OPTS -jar "$JAR" "$@"
     ;;
   *)
-    die "unknown command '$command'; use ./run.sh [test|build|command|query]"
+    die "unknown command '$command'; use ./run.sh [test|build|command|query|token]"
     ;;
 esac

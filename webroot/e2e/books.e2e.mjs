@@ -1,10 +1,11 @@
 // Browser test of the UI in headless Debian Chromium (playwright-core, no browser download).
 // BASE_URL points at a running query side; run by system-tests' BrowserTest, or by hand:
-//   BASE_URL=http://localhost:8080 npm run e2e
+//   BASE_URL=http://localhost:8080 COMMAND_TOKEN=$(../run.sh token) npm run e2e
 import { chromium } from 'playwright-core';
 
 const BASE_URL = process.env.BASE_URL || 'http://localhost:8080';
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const COMMAND_TOKEN = process.env.COMMAND_TOKEN || '';
 const TIMEOUT = 15_000;
 
 const results = [];
@@ -87,6 +88,40 @@ try {
     await row(writer, edited).getByRole('button', { name: 'Yes, delete' }).click();
     await row(writer, edited).waitFor({ state: 'detached' });
     await row(watcher, edited).waitFor({ state: 'detached' });
+  });
+  // A browser that is not on the server's machine is not handed a token: here the page sees /api/config
+  // without it (the answer is rewritten in the browser), and must ask for one before offering commands.
+  const remote = await (await browser.newContext()).newPage();
+  remote.setDefaultTimeout(TIMEOUT);
+  await remote.route('**/api/config', async (route) => {
+    const response = await route.fetch();
+    const { commandToken, ...rest } = await response.json();
+    await route.fulfill({ response, json: rest });
+  });
+  await remote.goto(BASE_URL);
+
+  await check('without a handed-out token the UI asks for one and refuses a wrong one', async () => {
+    await remote.locator('.token-form').waitFor();
+    if (await remote.locator('.book-form').count() !== 0) throw new Error('the book form was offered without a token');
+    if (await remote.getByRole('button', { name: 'Edit' }).count() !== 0) throw new Error('edit offered without a token');
+    await remote.fill('input[name=token]', 'not-a-valid-token');
+    await remote.click('.token-form button[type=submit]');
+    await remote.locator('.token-form .form-error').waitFor();
+  });
+
+  await check('a valid token is accepted once and commands work', async () => {
+    if (!COMMAND_TOKEN) throw new Error('COMMAND_TOKEN is not set');
+    await remote.fill('input[name=token]', COMMAND_TOKEN);
+    await remote.click('.token-form button[type=submit]');
+    await remote.locator('.book-form').waitFor();
+    const signedIn = `Signed-in book ${Date.now()}`;
+    await remote.fill('input[name=title]', signedIn);
+    await remote.fill('input[name=pages]', '12');
+    await remote.fill('input[name=price]', '34');
+    await remote.click('.book-form button[type=submit]');
+    await row(remote, signedIn).waitFor();
+    await remote.reload();
+    await remote.locator('.book-form').waitFor(); // kept for the browser session
   });
 } finally {
   await browser.close();

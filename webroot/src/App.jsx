@@ -1,10 +1,11 @@
 import { useCallback, useEffect, useState } from 'react';
-import { createBook, deleteBook, listBooks, updateBook } from './api.js';
+import { createBook, deleteBook, hasCommandToken, listBooks, updateBook, rememberCommandToken } from './api.js';
 import { useBookChanges } from './hooks/useBookChanges.js';
 import BookForm from './components/BookForm.jsx';
 import BookList from './components/BookList.jsx';
 import Pager from './components/Pager.jsx';
 import SearchBar from './components/SearchBar.jsx';
+import TokenForm from './components/TokenForm.jsx';
 
 const PAGE_SIZE = 20;
 
@@ -13,6 +14,9 @@ export default function App() {
   const [page, setPage] = useState({ items: [], total: 0 });
   const [editing, setEditing] = useState(null);
   const [notice, setNotice] = useState(null);
+  const [canCommand, setCanCommand] = useState(null);
+
+  useEffect(() => { hasCommandToken().then(setCanCommand, () => setCanCommand(false)); }, []);
 
   const load = useCallback(async (token) => {
     try {
@@ -27,9 +31,24 @@ export default function App() {
 
   // After a command, the list is read with its consistency token, so it always shows the change.
   async function run(action, message) {
-    const { token } = await action();
-    setNotice({ kind: 'ok', text: message });
-    await load(token);
+    try {
+      const { token } = await action();
+      setNotice({ kind: 'ok', text: message });
+      await load(token);
+    } catch (error) {
+      if (error.status === 401) {
+        setCanCommand(false);
+        setEditing(null);
+        setNotice({ kind: 'error', text: 'Your command token was not accepted; enter a valid one.' });
+      }
+      throw error;
+    }
+  }
+
+  async function signIn(token) {
+    await rememberCommandToken(token);
+    setCanCommand(true);
+    setNotice({ kind: 'ok', text: 'Token accepted; you can change the catalogue.' });
   }
 
   const save = (book) => (editing
@@ -37,7 +56,7 @@ export default function App() {
     : run(() => createBook(book), `Added “${book.title}”.`));
 
   const remove = (book) => run(() => deleteBook(book.bid, book.version), `Deleted “${book.title}”.`)
-    .catch((error) => setNotice({ kind: 'error', text: error.message }));
+    .catch((error) => error.status === 401 || setNotice({ kind: 'error', text: error.message }));
 
   return (
     <main>
@@ -49,13 +68,16 @@ export default function App() {
       <div className="layout">
         <section className="catalogue">
           <SearchBar query={query} onChange={(change) => setQuery({ ...query, ...change, offset: 0 })} />
-          <BookList books={page.items} onEdit={setEditing} onDelete={remove} />
+          <BookList books={page.items} onEdit={canCommand ? setEditing : null} onDelete={canCommand ? remove : null} />
           <Pager total={page.total} limit={query.limit} offset={query.offset}
                  onPage={(offset) => setQuery({ ...query, offset })} />
         </section>
         <aside>
-          <BookForm key={editing ? `edit-${editing.bid}-${editing.version}` : 'new'}
-                    book={editing} onSave={save} onCancel={() => setEditing(null)} />
+          {canCommand === true && (
+            <BookForm key={editing ? `edit-${editing.bid}-${editing.version}` : 'new'}
+                      book={editing} onSave={save} onCancel={() => setEditing(null)} />
+          )}
+          {canCommand === false && <TokenForm onToken={signIn} />}
         </aside>
       </div>
     </main>

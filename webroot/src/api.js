@@ -1,7 +1,9 @@
 // Every call to the two HTTP APIs lives here. Queries go to the query side (this origin);
-// commands go to the command side, whose URL the query side tells us.
+// commands go to the command side, whose URL the query side tells us, with a bearer token: the one the
+// query side hands to a browser on the same machine, or the one the user typed (kept for this session).
 
 const TOKEN_HEADER = 'X-Consistency-Token';
+const STORED_TOKEN = 'cqrs-books.commandToken';
 
 export class ApiError extends Error {
   constructor(status, body) {
@@ -15,11 +17,27 @@ export class ApiError extends Error {
   }
 }
 
-let commandUrlPromise;
+let configPromise;
 
-function commandUrl() {
-  commandUrlPromise ??= request('/api/config').then(({ body }) => body.commandUrl);
-  return commandUrlPromise;
+function clientConfig() {
+  configPromise ??= request('/api/config').then(({ body }) => body);
+  return configPromise;
+}
+
+async function commandToken() {
+  return (await clientConfig()).commandToken || sessionStorage.getItem(STORED_TOKEN);
+}
+
+/** Whether commands can be sent without asking the user for a token first. */
+export async function hasCommandToken() {
+  return Boolean(await commandToken());
+}
+
+/** Checks a token with the command side and keeps it for this browser session; throws if it is refused. */
+export async function rememberCommandToken(token) {
+  const { commandUrl } = await clientConfig();
+  await request(`${commandUrl}/api/token`, { headers: { Authorization: `Bearer ${token.trim()}` } });
+  sessionStorage.setItem(STORED_TOKEN, token.trim());
 }
 
 async function request(url, options = {}) {
@@ -50,15 +68,21 @@ export async function listBooks({ q, sort, limit, offset }, token) {
 }
 
 async function command(path, method, { book, version } = {}) {
-  const headers = {};
+  const headers = { Authorization: `Bearer ${await commandToken()}` };
   if (book) headers['Content-Type'] = 'application/json';
   if (version) headers['If-Match'] = `"${version}"`;
-  const base = await commandUrl();
-  return request(`${base}${path}`, {
-    method,
-    headers,
-    body: book ? JSON.stringify(book) : undefined,
-  });
+  const { commandUrl } = await clientConfig();
+  try {
+    return await request(`${commandUrl}${path}`, {
+      method,
+      headers,
+      body: book ? JSON.stringify(book) : undefined,
+    });
+  } catch (error) {
+    // An expired or revoked token: forget it, so the user is asked for a new one.
+    if (error.status === 401) sessionStorage.removeItem(STORED_TOKEN);
+    throw error;
+  }
 }
 
 export const createBook = (book) => command('/api/books', 'POST', { book });

@@ -32,7 +32,7 @@ function BookRow({ book, onEdit, onDelete }) {
       <td className="num">{book.price}</td>
       <td>{book.publishedDate || ''}</td>
       <td className="actions">
-        {confirming ? (
+        {!onEdit ? null : confirming ? (
           <>
             <span>Delete?</span>
             <button type="button" className="danger" onClick={() => onDelete(book)}>Yes, delete</button>

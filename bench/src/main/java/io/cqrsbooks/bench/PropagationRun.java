@@ -25,6 +25,7 @@ final class PropagationRun {
   private final Vertx vertx;
   private final WebClient http;
   private final String commandUrl;
+  private final String authorization;
   private final URI queryUri;
   private final Map<Long, Long> answeredAt = new HashMap<>();
   private final Map<Long, Long> arrivedAt = new HashMap<>();
@@ -34,8 +35,9 @@ final class PropagationRun {
   private long accepted;
   private long failed;
 
-  PropagationRun(Vertx vertx, WebClient http, String commandUrl, String queryUrl) {
+  PropagationRun(Vertx vertx, WebClient http, String commandUrl, String queryUrl, String authorization) {
     this.vertx = vertx;
+    this.authorization = authorization;
     this.http = http;
     this.commandUrl = commandUrl;
     this.queryUri = URI.create(queryUrl);
@@ -71,7 +73,8 @@ final class PropagationRun {
 
   private void send() {
     sent++;
-    http.postAbs(commandUrl + "/api/books").putHeader("Content-Type", "application/json").sendBuffer(Bench.book())
+    http.postAbs(commandUrl + "/api/books").putHeader("Content-Type", "application/json")
+        .putHeader("Authorization", authorization).sendBuffer(Bench.book())
         .onSuccess(response -> {
           if (response.statusCode() != 201) {
             failed++;

@@ -29,6 +29,9 @@ public final class JsonErrors {
     if (ctx.response().ended() || ctx.response().closed()) {
       return;
     }
+    if (error.status() == 401) {
+      ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"cqrs-books\"");
+    }
     ctx.response()
         .setStatusCode(error.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
@@ -37,6 +40,11 @@ public final class JsonErrors {
 
   private static void handleFailure(RoutingContext ctx) {
     send(ctx, toApiException(ctx.failure(), ctx.statusCode()));
+  }
+
+  /** Vert.x's CORS handler refuses an origin that is not configured with a failure naming CORS. */
+  private static boolean isCorsRefusal(Throwable failure) {
+    return failure != null && failure.getMessage() != null && failure.getMessage().contains("CORS");
   }
 
   static ApiException toApiException(Throwable failure, int statusCode) {
@@ -51,8 +59,11 @@ public final class JsonErrors {
       case 413 -> new ApiException(413, "request body too large", List.of(new FieldError("body", "at most 64 KiB")));
       case 415 -> new ApiException(415, "unsupported media type",
           List.of(new FieldError("Content-Type", "must be application/json")));
-      // The CORS handler refuses origins that are not configured.
-      case 403 -> new ApiException(403, "forbidden", List.of(new FieldError("Origin", "is not an allowed origin")));
+      case 401 -> new ApiException(401, "authentication required",
+          List.of(new FieldError("Authorization", "must be 'Bearer <token>' with a valid, unexpired command token")));
+      case 403 -> isCorsRefusal(failure)
+          ? new ApiException(403, "forbidden", List.of(new FieldError("Origin", "is not an allowed origin")))
+          : new ApiException(403, "forbidden", List.of(new FieldError("Authorization", "the token may not send commands")));
       default -> {
         if (status >= 400 && status < 500) {
           yield new ApiException(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(), List.of());

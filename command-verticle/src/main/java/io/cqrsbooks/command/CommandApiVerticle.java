@@ -14,17 +14,23 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.User;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.AuthenticationHandler;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 
+import java.time.Instant;
 import java.util.OptionalLong;
 import java.util.Set;
 
-/** The command HTTP API: validate, run one transaction, answer with the book and a consistency token. */
+/**
+ * The command HTTP API: check the bearer token, validate, run one transaction, answer with the book and
+ * a consistency token.
+ */
 public final class CommandApiVerticle extends VerticleBase {
 
   static final int MAX_BODY_BYTES = 64 * 1024;
@@ -42,11 +48,16 @@ public final class CommandApiVerticle extends VerticleBase {
     pool = settings.mysql().sharedPool(vertx, "cqrs-books-commands");
     books = new BookStore(pool);
 
+    AuthenticationHandler authenticated = CommandTokens.create(vertx, settings.auth()).handler();
+
     Router router = Router.router(vertx);
     router.route().handler(corsHandler());
-    router.post("/api/books").handler(bodyHandler()).handler(this::requireJson).handler(this::createBook);
-    router.put("/api/books/:bid").handler(bodyHandler()).handler(this::requireJson).handler(this::replaceBook);
-    router.delete("/api/books/:bid").handler(this::deleteBook);
+    router.post("/api/books").handler(bodyHandler()).handler(authenticated).handler(this::requireJson)
+        .handler(this::createBook);
+    router.put("/api/books/:bid").handler(bodyHandler()).handler(authenticated).handler(this::requireJson)
+        .handler(this::replaceBook);
+    router.delete("/api/books/:bid").handler(authenticated).handler(this::deleteBook);
+    router.get("/api/token").handler(authenticated).handler(this::describeToken);
     router.get("/health").handler(this::health);
     JsonErrors.install(router);
 
@@ -63,7 +74,7 @@ public final class CommandApiVerticle extends VerticleBase {
   private CorsHandler corsHandler() {
     return CorsHandler.create()
         .addOrigins(settings.corsOrigins())
-        .allowedMethods(Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
+        .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Content-Type", Preconditions.IF_MATCH, "Authorization"))
         .exposedHeaders(Set.of("ETag", "Location", ConsistencyToken.HEADER));
   }
@@ -111,6 +122,16 @@ public final class CommandApiVerticle extends VerticleBase {
               .end();
         })
         .onFailure(failure -> handleCommandError(ctx, failure));
+  }
+
+  /** Lets a client check a token before offering commands: who it names and until when it is valid. */
+  private void describeToken(RoutingContext ctx) {
+    User user = ctx.user();
+    Number expires = user.get("exp");
+    ctx.json(new JsonObject()
+        .put("subject", user.subject())
+        .put("scope", user.<String>get("scope"))
+        .put("expiresAt", expires == null ? null : Instant.ofEpochSecond(expires.longValue()).toString()));
   }
 
   private void health(RoutingContext ctx) {

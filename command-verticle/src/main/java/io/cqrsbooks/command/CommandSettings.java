@@ -14,6 +14,7 @@ public record CommandSettings(
     List<String> corsOrigins,
     Duration relayPollEvery,
     Duration outboxRetention,
+    AuthSettings auth,
     MySqlSettings mysql,
     KafkaSettings kafka) {
 
@@ -25,6 +26,7 @@ public record CommandSettings(
         command.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
         Duration.ofMillis(command.getLong("relayPollMillis", 1000L)),
         Duration.ofSeconds(command.getLong("outboxRetentionSeconds", 86_400L)),
+        AuthSettings.fromJson(config),
         MySqlSettings.fromJson(config.getJsonObject("mysql")),
         KafkaSettings.fromJson(config.getJsonObject("kafka")));
   }

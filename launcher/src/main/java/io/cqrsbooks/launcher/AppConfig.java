@@ -1,5 +1,6 @@
 package io.cqrsbooks.launcher;
 
+import io.cqrsbooks.command.CommandTokens;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -165,6 +166,11 @@ public final class AppConfig {
     positive(config, "query.consistencyTimeoutMillis");
     positive(config, "query.bootstrapBatchSize");
     positive(config, "query.readModelCheckMillis");
+    positive(config, "auth.tokenTtlMinutes");
+    required(config, "auth.issuer");
+    if (roles.contains("command")) {
+      commandSecret(config);
+    }
     positive(config, "kafka.partitions");
     positive(config, "kafka.replicationFactor");
     positive(config, "mysql.poolSize");
@@ -178,6 +184,19 @@ public final class AppConfig {
       required(config, "mysql.user");
       required(config, "kafka.bootstrapServers");
       required(config, "mongo.connectionString");
+    }
+  }
+
+  /** Outside the embedded launch the command side never makes up its own key: it must be configured. */
+  private static void commandSecret(JsonObject config) {
+    String secret = config.getJsonObject("auth").getString("jwtSecret");
+    String name = environmentName("auth.jwtSecret") + " (auth.jwtSecret)";
+    if (secret.isEmpty() && !config.getBoolean("embedded")) {
+      throw new ConfigException(name + " must be set outside the embedded launch: the key that signs command tokens,"
+          + " at least " + CommandTokens.MIN_SECRET_LENGTH + " characters (e.g. from `openssl rand -base64 48`)");
+    }
+    if (!secret.isEmpty() && secret.length() < CommandTokens.MIN_SECRET_LENGTH) {
+      throw new ConfigException(name + " must be at least " + CommandTokens.MIN_SECRET_LENGTH + " characters long");
     }
   }
 

@@ -1,6 +1,8 @@
 package io.cqrsbooks.launcher;
 
+import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandService;
+import io.cqrsbooks.command.CommandTokens;
 import io.cqrsbooks.command.CommandSettings;
 import io.cqrsbooks.query.QueryService;
 import io.cqrsbooks.query.QuerySettings;
@@ -44,7 +46,15 @@ public final class CqrsBooks implements AutoCloseable {
         config.getJsonObject(section).mergeIn(servers.getJsonObject(section));
       }
     }
-    CqrsBooks app = new CqrsBooks(config, embedded, Vertx.vertx());
+    config = config.copy();
+    config.getJsonObject("auth").put("jwtSecret", LocalSecret.resolve(config));
+    Vertx vertx = Vertx.vertx();
+    if (config.getBoolean("embedded") && AppConfig.roles(config).contains("command")) {
+      // On the local machine the query side hands this token to the browser, so the UI needs no pasting.
+      config.getJsonObject("auth").put("localToken",
+          CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("local-user"));
+    }
+    CqrsBooks app = new CqrsBooks(config, embedded, vertx);
     try {
       app.deployRoles().await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -72,6 +82,11 @@ public final class CqrsBooks implements AutoCloseable {
   /** The effective configuration, with the embedded servers' addresses filled in. */
   public JsonObject config() {
     return config;
+  }
+
+  /** The token the embedded launch made for the local user; null otherwise. */
+  public String localToken() {
+    return config.getJsonObject("auth").getString("localToken");
   }
 
   public QueryStatus queryStatus() {

@@ -2,7 +2,12 @@ package io.cqrsbooks.launcher;
 
 import io.vertx.core.json.JsonObject;
 
+import io.cqrsbooks.command.AuthSettings;
+import io.cqrsbooks.command.CommandTokens;
+import io.vertx.core.Vertx;
+
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -11,6 +16,7 @@ import java.util.Map;
 /**
  * {@code java -jar cqrs-books.jar [command|query|all] [--conf file.json]}: runs the chosen roles
  * (all by default) with the configuration from conf/, the file and the environment.
+ * {@code java -jar cqrs-books.jar token [--conf file.json]} prints a command token.
  */
 public final class Main {
 
@@ -18,6 +24,10 @@ public final class Main {
   }
 
   public static void main(String[] args) {
+    if (args.length > 0 && args[0].equals("token")) {
+      printToken(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     long started = System.nanoTime();
     JsonObject config;
     try {
@@ -66,7 +76,7 @@ public final class Main {
         case "command", "query" -> roles.add(args[i]);
         case "all" -> roles.addAll(List.of("command", "query"));
         default -> throw new ConfigException("unknown argument '" + args[i]
-            + "'; usage: java -jar cqrs-books.jar [command|query|all] [--conf file.json]");
+            + "'; usage: java -jar cqrs-books.jar [command|query|all|token] [--conf file.json]");
       }
     }
     Map<String, String> environment = new HashMap<>(System.getenv());
@@ -74,6 +84,24 @@ public final class Main {
       environment.put(AppConfig.environmentName("roles"), String.join(",", roles));
     }
     return AppConfig.load(file, environment);
+  }
+
+  /** {@code token [--conf file]}: prints a command token signed with the configured (or local) key. */
+  private static void printToken(String[] args) {
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject config = configure(args);
+      config.getJsonObject("auth").put("jwtSecret", LocalSecret.resolve(config));
+      if (config.getJsonObject("auth").getString("jwtSecret").isEmpty()) {
+        throw new ConfigException(AppConfig.environmentName("auth.jwtSecret") + " (auth.jwtSecret) must be set to mint tokens");
+      }
+      System.out.println(CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("operator"));
+    } catch (ConfigException e) {
+      System.err.println("cqrs-books: configuration error: " + e.getMessage());
+      System.exit(2);
+    } finally {
+      vertx.close();
+    }
   }
 
   private static void printBanner(JsonObject config, long millis) {
@@ -86,6 +114,11 @@ public final class Main {
     if (roles.contains("command")) {
       out.append("  commands            http://localhost:").append(config.getJsonObject("command").getInteger("httpPort"))
           .append("/api/books\n");
+    }
+    String token = config.getJsonObject("auth").getString("localToken");
+    if (token != null) {
+      out.append("  command token       ").append(token)
+          .append("\n                      (the web UI on this machine gets it by itself; `./run.sh token` makes more)\n");
     }
     JsonObject mysql = config.getJsonObject("mysql");
     out.append(config.getBoolean("embedded") ? "  embedded servers\n" : "  external servers\n")

@@ -47,13 +47,33 @@ class AppConfigTest {
   }
 
   @Test
+  void externalCommandsNeedTheTokenKeyFromConfiguration() {
+    assertMessage(Map.of("CQRS_EMBEDDED", "false"), "CQRS_AUTH_JWT_SECRET (auth.jwtSecret) must be set outside the embedded launch");
+    assertMessage(Map.of("CQRS_AUTH_JWT_SECRET", "short"), "CQRS_AUTH_JWT_SECRET (auth.jwtSecret) must be at least 32 characters");
+    assertEquals("query", AppConfig.roles(AppConfig.load(null, Map.of("CQRS_EMBEDDED", "false", "CQRS_ROLES", "query"))).get(0),
+        "a query-only process needs no key");
+    String secret = "x".repeat(32);
+    assertEquals(secret, AppConfig.load(null, Map.of("CQRS_EMBEDDED", "false", "CQRS_AUTH_JWT_SECRET", secret))
+        .getJsonObject("auth").getString("jwtSecret"));
+  }
+
+  @Test
+  void theEmbeddedLaunchKeepsItsOwnKeyInTheDataFolder(@TempDir Path dataDir) throws Exception {
+    String first = LocalSecret.loadOrCreate(dataDir);
+    assertTrue(first.length() >= 32);
+    assertEquals(first, LocalSecret.loadOrCreate(dataDir), "the same key after a restart");
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        Files.getPosixFilePermissions(dataDir.resolve(LocalSecret.FILE))));
+  }
+
+  @Test
   void wrongValuesStopTheStartNamingTheKey() {
     assertMessage(Map.of("CQRS_QUERY_HTTP_PORT", "eighty"), "CQRS_QUERY_HTTP_PORT (query.httpPort) must be an integer");
     assertMessage(Map.of("CQRS_QUERY_HTTP_PORT", "70000"), "CQRS_QUERY_HTTP_PORT (query.httpPort) must be a port number");
     assertMessage(Map.of("CQRS_ROLES", "reporting"), "CQRS_ROLES (roles) must name command, query or both");
     assertMessage(Map.of("CQRS_EMBEDDED", "yes"), "CQRS_EMBEDDED (embedded) must be true or false");
     assertMessage(Map.of("CQRS_KAFKA_TOPIC", " "), "CQRS_KAFKA_TOPIC (kafka.topic) must be set");
-    assertMessage(Map.of("CQRS_EMBEDDED", "false", "CQRS_MONGO_CONNECTION_STRING", ""),
+    assertMessage(Map.of("CQRS_EMBEDDED", "false", "CQRS_AUTH_JWT_SECRET", "x".repeat(32), "CQRS_MONGO_CONNECTION_STRING", ""),
         "CQRS_MONGO_CONNECTION_STRING (mongo.connectionString) must be set");
   }
 
@@ -61,7 +81,7 @@ class AppConfigTest {
   void aConfigurationFileOverridesDefaultsAndIsCheckedToo(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("external.json");
     Files.writeString(file, "{\"embedded\": false, \"mysql\": {\"host\": \"db.internal\", \"port\": 3307}}");
-    JsonObject config = AppConfig.load(file, Map.of());
+    JsonObject config = AppConfig.load(file, Map.of("CQRS_AUTH_JWT_SECRET", "k".repeat(40)));
     assertEquals("db.internal", config.getJsonObject("mysql").getString("host"));
     assertEquals(3307, config.getJsonObject("mysql").getInteger("port"));
 
@@ -75,7 +95,10 @@ class AppConfigTest {
 
   @Test
   void theShippedExternalExampleIsAValidConfiguration() {
-    JsonObject config = AppConfig.load(Path.of("../conf/external.example.json"), Map.of());
+    assertThrows(ConfigException.class, () -> AppConfig.load(Path.of("../conf/external.example.json"), Map.of()),
+        "refuses to start without the token key");
+    JsonObject config = AppConfig.load(Path.of("../conf/external.example.json"),
+        Map.of("CQRS_AUTH_JWT_SECRET", "k".repeat(40)));
     assertFalse(config.getBoolean("embedded"));
     assertEquals(3, config.getJsonObject("kafka").getInteger("replicationFactor"));
   }

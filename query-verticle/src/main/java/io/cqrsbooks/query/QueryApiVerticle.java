@@ -8,10 +8,14 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 
 /** The query HTTP API, the live change stream and the web UI, all answered from the read model. */
 public final class QueryApiVerticle extends VerticleBase {
@@ -54,8 +58,27 @@ public final class QueryApiVerticle extends VerticleBase {
             + settings.httpPort() + " (set CQRS_QUERY_HTTP_PORT to another port): " + failure.getMessage())));
   }
 
+  /**
+   * Where the UI sends commands, and in the embedded launch the local user's command token, handed only
+   * to a browser on this machine (a loopback client); anywhere else the UI asks its user for a token.
+   */
   private void clientConfig(RoutingContext ctx) {
-    ctx.json(new JsonObject().put("commandUrl", commandUrl(ctx)));
+    JsonObject config = new JsonObject().put("commandUrl", commandUrl(ctx));
+    if (settings.localCommandToken() != null && isLoopback(ctx)) {
+      config.put("commandToken", settings.localCommandToken());
+    }
+    ctx.response().putHeader("Cache-Control", "no-store");
+    ctx.json(config);
+  }
+
+  private static boolean isLoopback(RoutingContext ctx) {
+    SocketAddress remote = ctx.request().remoteAddress();
+    try {
+      return remote != null && remote.hostAddress() != null
+          && InetAddress.getByName(remote.hostAddress()).isLoopbackAddress();
+    } catch (UnknownHostException e) {
+      return false;
+    }
   }
 
   /** Where the UI sends commands: configured, or the command port on the host the browser used. */

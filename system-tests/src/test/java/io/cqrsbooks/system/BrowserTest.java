@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The UI in headless Debian Chromium, driven by webroot/e2e/books.e2e.mjs (playwright-core):
- * add a book, see it live in a second browser, a field error for a bad price, edit, delete.
+ * add a book, see it live in a second browser, a field error for a bad price, edit, delete; and a
+ * browser that is not handed a token asks for one, refuses a wrong one and works with a valid one.
  * Chromium is installed by ./run.sh test; without it this test fails rather than pretending.
  */
 class BrowserTest extends SystemTest {
@@ -33,12 +34,13 @@ class BrowserTest extends SystemTest {
         .redirectOutput(log);
     builder.environment().put("BASE_URL", "http://localhost:" + system.queryPort);
     builder.environment().put("CHROMIUM", chromium.toString());
+    builder.environment().put("COMMAND_TOKEN", system.token);
     Process node = builder.start();
     boolean finished = node.waitFor(3, TimeUnit.MINUTES);
     String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
     System.out.println(output);
     assertTrue(finished, "the browser test did not finish in 3 minutes:\n" + output);
     assertEquals(0, node.exitValue(), output);
-    assertTrue(output.contains("e2e: 6 passed, 0 failed"), output);
+    assertTrue(output.contains("e2e: 8 passed, 0 failed"), output);
   }
 }

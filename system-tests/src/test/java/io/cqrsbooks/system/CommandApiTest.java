@@ -112,7 +112,7 @@ class CommandApiTest extends SystemTest {
                                                 String body, int status, String field) {
     long books = system.countRows("books");
     long outbox = system.countRows("outbox");
-    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + system.token);
     if (contentType != null) {
       headers.add("Content-Type", contentType);
     }

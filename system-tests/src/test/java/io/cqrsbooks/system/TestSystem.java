@@ -1,5 +1,7 @@
 package io.cqrsbooks.system;
 
+import io.cqrsbooks.command.AuthSettings;
+import io.cqrsbooks.command.CommandTokens;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.BookRows;
@@ -51,6 +53,9 @@ final class TestSystem implements AutoCloseable {
   final int queryPort = freePort();
   final Vertx vertx = Vertx.vertx();
   final WebClient http = WebClient.create(vertx);
+  static final String SECRET = "system-test-secret-that-is-long-enough-0123456789";
+  /** A valid command token, sent with every command unless the test passes its own Authorization header. */
+  final String token;
   private final JsonObject config;
   private CqrsBooks command;
   private CqrsBooks query;
@@ -68,6 +73,10 @@ final class TestSystem implements AutoCloseable {
         .put("corsOrigins", new io.vertx.core.json.JsonArray().add("http://localhost:" + queryPort)
             .add("http://127.0.0.1:" + queryPort));
     config.getJsonObject("query").put("httpPort", queryPort);
+    config.getJsonObject("auth").put("jwtSecret", SECRET);
+    token = CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("system-test");
+    // As the embedded launch does: the query side hands this token to browsers on this machine.
+    config.getJsonObject("auth").put("localToken", token);
   }
 
   static TestSystem start() throws Exception {
@@ -119,12 +128,20 @@ final class TestSystem implements AutoCloseable {
     return await(body == null ? request.send() : request.sendBuffer(body));
   }
 
+  /** A command with the test's token; an {@code Authorization} header given here replaces it ("" sends none). */
   HttpResponse<Buffer> command(HttpMethod method, String path, JsonObject body, String... headers) {
     MultiMap map = MultiMap.caseInsensitiveMultiMap();
     if (body != null) {
       map.add("Content-Type", "application/json");
     }
+    map.add("Authorization", "Bearer " + token);
     for (int i = 0; i < headers.length; i += 2) {
+      if (headers[i].equalsIgnoreCase("Authorization")) {
+        map.remove("Authorization");
+        if (headers[i + 1].isEmpty()) {
+          continue;
+        }
+      }
       map.add(headers[i], headers[i + 1]);
     }
     return send(method, commandPort, path, map, body == null ? null : body.toBuffer());

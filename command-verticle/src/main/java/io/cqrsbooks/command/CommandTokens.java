@@ -1,0 +1,60 @@
+package io.cqrsbooks.command;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.auth.JWTOptions;
+import io.vertx.ext.auth.PubSecKeyOptions;
+import io.vertx.ext.auth.jwt.JWTAuth;
+import io.vertx.ext.auth.jwt.JWTAuthOptions;
+import io.vertx.ext.web.handler.AuthenticationHandler;
+import io.vertx.ext.web.handler.JWTAuthHandler;
+
+import java.security.SecureRandom;
+import java.util.Base64;
+
+/**
+ * Who may change the catalogue: bearers of a JSON Web Token signed (HS256) with the configured secret,
+ * issued by our issuer, not expired, carrying the {@value #SCOPE} scope. Queries need no token.
+ */
+public final class CommandTokens {
+
+  public static final String SCOPE = "books:write";
+  public static final int MIN_SECRET_LENGTH = 32;
+  private static final String ALGORITHM = "HS256";
+
+  private final JWTAuth provider;
+  private final AuthSettings settings;
+
+  private CommandTokens(JWTAuth provider, AuthSettings settings) {
+    this.provider = provider;
+    this.settings = settings;
+  }
+
+  public static CommandTokens create(Vertx vertx, AuthSettings settings) {
+    JWTAuthOptions options = new JWTAuthOptions()
+        .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(settings.jwtSecret()))
+        .setJWTOptions(new JWTOptions().setIssuer(settings.issuer()));
+    return new CommandTokens(JWTAuth.create(vertx, options), settings);
+  }
+
+  /** A token for {@code subject}, valid for the configured time. */
+  public String mint(String subject) {
+    return provider.generateToken(new JsonObject().put("scope", SCOPE), new JWTOptions()
+        .setAlgorithm(ALGORITHM)
+        .setIssuer(settings.issuer())
+        .setSubject(subject)
+        .setExpiresInSeconds((int) settings.tokenTtl().toSeconds()));
+  }
+
+  /** Checks the bearer token of a request: 401 without a valid one, 403 without the scope. */
+  AuthenticationHandler handler() {
+    return JWTAuthHandler.create(provider).withScope(SCOPE);
+  }
+
+  /** A fresh random secret, for the embedded launch that has none configured. */
+  public static String newSecret() {
+    byte[] bytes = new byte[48];
+    new SecureRandom().nextBytes(bytes);
+    return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+}
