@@ -5,6 +5,7 @@ import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.ConsistencyToken;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.BookResources;
+import io.cqrsbooks.http.HttpLimits;
 import io.cqrsbooks.http.JsonErrors;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -49,19 +50,20 @@ public final class CommandApiVerticle extends VerticleBase {
     books = new BookStore(pool);
 
     AuthenticationHandler authenticated = CommandTokens.create(vertx, settings.auth()).handler();
+    HttpLimits limits = settings.http();
 
     Router router = Router.router(vertx);
     router.route().handler(corsHandler());
-    router.post("/api/books").handler(bodyHandler()).handler(authenticated).handler(this::requireJson)
-        .handler(this::createBook);
-    router.put("/api/books/:bid").handler(bodyHandler()).handler(authenticated).handler(this::requireJson)
-        .handler(this::replaceBook);
+    router.post("/api/books").handler(limits.bodyDeadline()).handler(bodyHandler())
+        .handler(authenticated).handler(this::requireJson).handler(this::createBook);
+    router.put("/api/books/:bid").handler(limits.bodyDeadline()).handler(bodyHandler())
+        .handler(authenticated).handler(this::requireJson).handler(this::replaceBook);
     router.delete("/api/books/:bid").handler(authenticated).handler(this::deleteBook);
     router.get("/api/token").handler(authenticated).handler(this::describeToken);
     router.get("/health").handler(this::health);
     JsonErrors.install(router);
 
-    return vertx.createHttpServer().requestHandler(router).listen(settings.httpPort())
+    return vertx.createHttpServer(limits.serverOptions(settings.httpPort())).requestHandler(router).listen()
         .recover(failure -> Future.failedFuture(new IllegalStateException("the command API cannot listen on port "
             + settings.httpPort() + " (set CQRS_COMMAND_HTTP_PORT to another port): " + failure.getMessage())));
   }

@@ -2,6 +2,7 @@ package io.cqrsbooks.command;
 
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
+import io.cqrsbooks.http.HttpLimits;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -14,6 +15,7 @@ public record CommandSettings(
     List<String> corsOrigins,
     Duration relayPollEvery,
     Duration outboxRetention,
+    HttpLimits http,
     AuthSettings auth,
     MySqlSettings mysql,
     KafkaSettings kafka) {
@@ -26,6 +28,7 @@ public record CommandSettings(
         command.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
         Duration.ofMillis(command.getLong("relayPollMillis", 1000L)),
         Duration.ofSeconds(command.getLong("outboxRetentionSeconds", 86_400L)),
+        HttpLimits.fromJson(config),
         AuthSettings.fromJson(config),
         MySqlSettings.fromJson(config.getJsonObject("mysql")),
         KafkaSettings.fromJson(config.getJsonObject("kafka")));

@@ -166,6 +166,8 @@ public final class AppConfig {
     positive(config, "query.consistencyTimeoutMillis");
     positive(config, "query.bootstrapBatchSize");
     positive(config, "query.readModelCheckMillis");
+    positive(config, "http.idleTimeoutSeconds");
+    positive(config, "http.requestTimeoutMillis");
     positive(config, "auth.tokenTtlMinutes");
     required(config, "auth.issuer");
     if (roles.contains("command")) {

@@ -2,6 +2,7 @@ package io.cqrsbooks.query;
 
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
+import io.cqrsbooks.http.HttpLimits;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.time.Duration;
 public record QuerySettings(
     int httpPort,
     int instances,
+    HttpLimits http,
     String commandUrl,
     String localCommandToken,
     int commandPort,
@@ -25,6 +27,7 @@ public record QuerySettings(
     return new QuerySettings(
         query.getInteger("httpPort"),
         query.getInteger("instances", 1),
+        HttpLimits.fromJson(config),
         query.getString("commandUrl", ""),
         config.getJsonObject("auth", new JsonObject()).getString("localToken"),
         config.getJsonObject("command").getInteger("httpPort"),

@@ -21,6 +21,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.mysqlclient.MySQLBuilder;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -36,7 +39,12 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -44,6 +52,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The whole system for a test: real embedded MariaDB, Kafka and MongoDB-wire servers, the command side
  * and the query side each in its own Vert.x instance (so either can be restarted alone), on free ports.
+ * With {@link #startInProcesses} each side runs in its own JVM instead, so it can also be killed hard.
  */
 final class TestSystem implements AutoCloseable {
 
@@ -59,6 +68,9 @@ final class TestSystem implements AutoCloseable {
   private final JsonObject config;
   private CqrsBooks command;
   private CqrsBooks query;
+  private boolean separateProcesses;
+  private SideProcess commandProcess;
+  private SideProcess queryProcess;
   private Pool mysql;
   private MongoClient mongo;
 
@@ -93,28 +105,70 @@ final class TestSystem implements AutoCloseable {
     return system;
   }
 
+  /** Both sides as child JVMs, for tests that kill them with SIGKILL. */
+  static TestSystem startInProcesses() throws Exception {
+    TestSystem system = new TestSystem();
+    system.separateProcesses = true;
+    system.startCommandSide();
+    system.startQuerySide();
+    system.awaitReady();
+    return system;
+  }
+
   JsonObject config() {
     return config;
   }
 
   void startCommandSide() throws Exception {
-    command = CqrsBooks.start(config.copy().put("roles", "command"));
+    if (separateProcesses) {
+      commandProcess = SideProcess.start("command", config, dataDir);
+      awaitTrue("command side up", Duration.ofSeconds(90), () -> healthy(commandPort), commandProcess::logTail);
+    } else {
+      command = CqrsBooks.start(config.copy().put("roles", "command"));
+    }
   }
 
   void stopCommandSide() {
-    command.close();
+    if (separateProcesses) {
+      commandProcess.stop();
+    } else {
+      command.close();
+    }
+  }
+
+  /** SIGKILL to the command side's JVM, wherever it is (mid-transaction, mid-relay). */
+  void killCommandSide() {
+    commandProcess.kill();
   }
 
   void startQuerySide() throws Exception {
-    query = CqrsBooks.start(config.copy().put("roles", "query"));
+    if (separateProcesses) {
+      queryProcess = SideProcess.start("query", config, dataDir);
+      awaitTrue("query side up", Duration.ofSeconds(90), () -> healthy(queryPort), queryProcess::logTail);
+    } else {
+      query = CqrsBooks.start(config.copy().put("roles", "query"));
+    }
   }
 
   void stopQuerySide() {
-    query.close();
+    if (separateProcesses) {
+      queryProcess.stop();
+    } else {
+      query.close();
+    }
+  }
+
+  /** SIGKILL to the query side's JVM: applied but uncommitted events come again after the restart. */
+  void killQuerySide() {
+    queryProcess.kill();
   }
 
   io.cqrsbooks.query.QueryStatus queryStatus() {
     return query.queryStatus();
+  }
+
+  private boolean healthy(int port) {
+    return await(http.get(port, "127.0.0.1", "/health").timeout(2000).send()).statusCode() == 200;
   }
 
   void awaitReady() {
@@ -239,6 +293,47 @@ final class TestSystem implements AutoCloseable {
     }
   }
 
+  // --- The outbox and the topic ------------------------------------------------------------------
+
+  /** Outbox rows the relay has not published yet. */
+  long unpublishedEvents() {
+    return await(mysql().query("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL").execute())
+        .iterator().next().getLong(0);
+  }
+
+  /** Every event id on the topic, read from the beginning of each partition to its end. */
+  Set<String> eventIdsOnTopic() {
+    Properties properties = new Properties();
+    properties.put("bootstrap.servers", config.getJsonObject("kafka").getString("bootstrapServers"));
+    properties.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    properties.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    String topic = config.getJsonObject("kafka").getString("topic");
+    Set<String> ids = new HashSet<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
+      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+          .map(info -> new TopicPartition(topic, info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
+          ids.add(new io.vertx.core.json.JsonObject(record.value()).getString("eventId"));
+        }
+      }
+    }
+    return ids;
+  }
+
+  /** Every event id in the outbox, i.e. of every committed command. */
+  List<String> outboxEventIds() {
+    List<String> ids = new ArrayList<>();
+    for (Row row : await(mysql().query("SELECT event_id FROM outbox").execute())) {
+      ids.add(row.getString(0));
+    }
+    return ids;
+  }
+
   // --- Helpers ----------------------------------------------------------------------------------
 
   static <T> T await(Future<T> future) {
@@ -250,6 +345,10 @@ final class TestSystem implements AutoCloseable {
   }
 
   static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+    awaitTrue(what, timeout, condition, () -> "");
+  }
+
+  static void awaitTrue(String what, Duration timeout, BooleanSupplier condition, Supplier<String> context) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       try {
@@ -261,7 +360,7 @@ final class TestSystem implements AutoCloseable {
       }
       sleep(100);
     }
-    fail("timed out after " + timeout + " waiting for: " + what);
+    fail("timed out after " + timeout + " waiting for: " + what + "\n" + context.get());
   }
 
   static void sleep(long millis) {
@@ -283,6 +382,11 @@ final class TestSystem implements AutoCloseable {
 
   @Override
   public void close() {
+    for (SideProcess side : new SideProcess[] {queryProcess, commandProcess}) {
+      if (side != null && side.isAlive()) {
+        side.kill();
+      }
+    }
     for (AutoCloseable part : new AutoCloseable[] {query, command}) {
       try {
         if (part != null) {

@@ -1,0 +1,52 @@
+package io.cqrsbooks.http;
+
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.PlatformHandler;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one client may hold of a server: headers of at most 8 KiB (431 beyond), a request line of at
+ * most 4 KiB (414), a connection silent for {@code idleTimeout} is closed, and a request whose body is
+ * still arriving after {@code requestTimeout} is answered 408 and its connection closed (a client sending
+ * one byte a second). The deadline covers the body's arrival only, never the work done with it: a command
+ * is answered with what its transaction did, however long that takes.
+ */
+public record HttpLimits(Duration idleTimeout, Duration requestTimeout) {
+
+  public static final int MAX_HEADER_BYTES = 8 * 1024;
+  public static final int MAX_REQUEST_LINE_BYTES = 4 * 1024;
+
+  public static HttpLimits fromJson(JsonObject config) {
+    JsonObject http = config.getJsonObject("http");
+    return new HttpLimits(Duration.ofSeconds(http.getInteger("idleTimeoutSeconds")),
+        Duration.ofMillis(http.getInteger("requestTimeoutMillis")));
+  }
+
+  public HttpServerOptions serverOptions(int port) {
+    return new HttpServerOptions()
+        .setPort(port)
+        .setMaxHeaderSize(MAX_HEADER_BYTES)
+        .setMaxInitialLineLength(MAX_REQUEST_LINE_BYTES)
+        .setIdleTimeout((int) idleTimeout.toMillis())
+        .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
+  }
+
+  /** Before the body handler: answers 408 and closes the connection if the request has not fully arrived in time. */
+  public PlatformHandler bodyDeadline() {
+    return ctx -> {
+      long timer = ctx.vertx().setTimer(requestTimeout.toMillis(), expired -> {
+        if (!ctx.request().isEnded()) {
+          JsonErrors.send(ctx, new ApiException(408, "request timeout",
+              List.of(new FieldError("body", "did not arrive within " + requestTimeout.toMillis() + " ms"))));
+          ctx.request().connection().close();
+        }
+      });
+      ctx.addEndHandler(done -> ctx.vertx().cancelTimer(timer));
+      ctx.next();
+    };
+  }
+}

@@ -1,0 +1,65 @@
+package io.cqrsbooks.system;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.cqrsbooks.system.TestSystem.awaitTrue;
+import static io.cqrsbooks.system.TestSystem.sleep;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Each side killed with SIGKILL (no graceful stop) while writes stream in, then started again: nothing
+ * committed is lost, nothing is applied twice in effect. Both sides run as separate JVMs here.
+ */
+class CrashTest {
+
+  private static TestSystem system;
+
+  @BeforeAll
+  static void startSystem() throws Exception {
+    system = TestSystem.startInProcesses();
+  }
+
+  @AfterAll
+  static void stopSystem() {
+    system.close();
+  }
+
+  @Test
+  void theQuerySideKilledMidStreamCatchesUpWithoutLossOrDoubleEffect() throws Exception {
+    try (BackgroundWriter writer = BackgroundWriter.start(system, "query-kill", 21, 60, Long.MAX_VALUE)) {
+      awaitTrue("writes flowing", Duration.ofSeconds(20), () -> writer.accepted() >= 60);
+      system.killQuerySide();
+      sleep(2000);
+      system.startQuerySide();
+      awaitTrue("writes after the restart", Duration.ofSeconds(20), () -> writer.accepted() >= 300);
+      assertEquals(0, writer.unavailable(), "the command side did not notice: " + writer);
+      assertTrue(writer.unexpected.isEmpty(), writer.unexpected::toString);
+    }
+    system.awaitReady();
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void theCommandSideKilledMidRelayLosesNoCommittedEvent() throws Exception {
+    // As fast as answers come, so the relay is publishing when the kill lands.
+    try (BackgroundWriter writer = BackgroundWriter.start(system, "command-kill", 22, 0, Long.MAX_VALUE)) {
+      awaitTrue("writes flowing", Duration.ofSeconds(20), () -> writer.accepted() >= 200);
+      system.killCommandSide();
+      long acceptedAtKill = writer.accepted();
+      sleep(1000);
+      system.startCommandSide();
+      awaitTrue("writes accepted after the restart", Duration.ofSeconds(30), () -> writer.accepted() >= acceptedAtKill + 200);
+      assertTrue(writer.unavailable() > 0, "the kill was felt by the client: " + writer);
+      assertTrue(writer.unexpected.isEmpty(), writer.unexpected::toString);
+    }
+    awaitTrue("outbox drained", Duration.ofSeconds(60), () -> system.unpublishedEvents() == 0);
+    List<String> committed = system.outboxEventIds();
+    assertTrue(system.eventIdsOnTopic().containsAll(committed), "every committed event reached the topic");
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
+  }
+}

@@ -1,0 +1,142 @@
+package io.cqrsbooks.system;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.cqrsbooks.system.TestSystem.book;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * Clients that hold on to a server: oversized headers and request lines, a body trickling in one byte at a
+ * time, hundreds of idle connections. Each is cut off by a bound, and the server keeps serving others.
+ * Short limits here (idle 2 s, body 1.5 s) so the test does not wait for the defaults (60 s, 10 s).
+ */
+class HttpLimitsTest extends SystemTest {
+
+  @BeforeAll
+  static void startSystem() throws Exception {
+    system = TestSystem.start(config -> config.getJsonObject("http")
+        .put("idleTimeoutSeconds", 2).put("requestTimeoutMillis", 1500));
+  }
+
+  @Test
+  void oversizedHeadersAndRequestLinesAreRefusedAndTheServerStaysUp() throws Exception {
+    for (int port : new int[] {system.commandPort, system.queryPort}) {
+      String header = "X-Filler: " + "a".repeat(16 * 1024);
+      assertEquals(431, status(port, "GET /health HTTP/1.1\r\nHost: x\r\n" + header + "\r\n\r\n"));
+      assertEquals(414, status(port, "GET /api/books?q=" + "b".repeat(8 * 1024) + " HTTP/1.1\r\nHost: x\r\n\r\n"));
+      assertEquals(200, status(port, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+    }
+  }
+
+  @Test
+  void aBodyTricklingInIsAnswered408AndTheConnectionClosed() throws Exception {
+    long books = system.countRows("books");
+    String body = book("Slow", 1, 1).encode();
+    try (Socket socket = connect(system.commandPort)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(("POST /api/books HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nAuthorization: Bearer "
+          + system.token + "\r\nContent-Length: " + body.length() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      long started = System.nanoTime();
+      String answer = null;
+      for (int i = 0; i < body.length() && answer == null; i++) {
+        out.write(body.charAt(i));
+        out.flush();
+        assertEquals(200, system.get("/health").statusCode(), "others are served meanwhile");
+        Thread.sleep(250);
+        answer = availableText(socket);
+      }
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      assertNotNull(answer, "no answer while the body trickled in");
+      assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+      assertTrue(answer.contains("\"field\":\"body\""), answer);
+      assertTrue(millis < 5000, "cut off after the 1.5 s deadline, not " + millis + " ms");
+      assertEquals(-1, readAfterAnswer(socket), "the connection is closed");
+    }
+    assertEquals(books, system.countRows("books"), "nothing written");
+  }
+
+  @Test
+  void manyIdleConnectionsDoNotStopServiceAndAreClosedWhenIdle() throws Exception {
+    List<Socket> idle = new ArrayList<>();
+    try {
+      for (int i = 0; i < 300; i++) {
+        idle.add(connect(i % 2 == 0 ? system.commandPort : system.queryPort));
+      }
+      assertEquals(200, system.get("/health").statusCode());
+      assertEquals(201, system.command(io.vertx.core.http.HttpMethod.POST, "/api/books", book("Busy", 1, 1)).statusCode());
+      Thread.sleep(3500);
+      int closed = 0;
+      for (Socket socket : idle) {
+        socket.setSoTimeout(2000);
+        if (readAfterAnswer(socket) == -1) {
+          closed++;
+        }
+      }
+      assertEquals(idle.size(), closed, "every idle connection was closed by the server");
+    } finally {
+      for (Socket socket : idle) {
+        socket.close();
+      }
+    }
+  }
+
+  @Test
+  void theLiveStreamOutlivesTheIdleTimeout() throws Exception {
+    try (Socket socket = connect(system.queryPort)) {
+      socket.getOutputStream().write("GET /api/books/changes HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      Thread.sleep(500);
+      assertTrue(availableText(socket).startsWith("HTTP/1.1 200"));
+      system.createBook(book("Streamed", 1, 1));
+      Thread.sleep(1000);
+      assertTrue(availableText(socket).contains("Streamed"), "the change arrived on the open stream");
+    }
+  }
+
+  private static Socket connect(int port) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setSoTimeout(5000);
+    return socket;
+  }
+
+  private static int status(int port, String request) throws IOException {
+    try (Socket socket = connect(port)) {
+      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      byte[] head = socket.getInputStream().readNBytes(12);
+      return Integer.parseInt(new String(head, StandardCharsets.US_ASCII).substring(9, 12));
+    }
+  }
+
+  private static String availableText(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    int available = in.available();
+    return available == 0 ? null : new String(in.readNBytes(available), StandardCharsets.UTF_8);
+  }
+
+  /** -1 once the server has closed the connection (after any answer still unread). */
+  private static int readAfterAnswer(Socket socket) throws IOException {
+    try {
+      InputStream in = socket.getInputStream();
+      int b;
+      while ((b = in.read()) != -1) {
+        // drain
+      }
+      return b;
+    } catch (SocketTimeoutException e) {
+      return 0;
+    } catch (IOException e) {
+      return -1; // reset counts as closed
+    }
+  }
+}
