@@ -4,6 +4,7 @@
 #   ./run.sh test            install what the tests need (Debian's chromium), then run every test
 #   ./run.sh build           build the two jars only
 #   ./run.sh command|query   run one role (any other arguments go to the jar, e.g. --conf file.json)
+#   ./run.sh soak [N] [SEED] the long fault-injection soak (default 100000 operations; CI runs 10000)
 #   ./run.sh token           print a command token (signed with the configured key, or the embedded one in data/)
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -61,6 +62,11 @@ case "$command" in
     check_prerequisites
     build
     ;;
+  soak)
+    check_prerequisites
+    exec mvn -B verify -pl system-tests -am -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false \
+      -Dsoak.operations="${2:-100000}" ${3:+-Dsoak.seed="$3"}
+    ;;
   token)
     # Only the token on standard output, so TOKEN=$(./run.sh token) works even when a build runs first.
     check_prerequisites
@@ -75,6 +81,6 @@ case "$command" in
     exec java $JAVA_OPTS -jar "$JAR" "$@"
     ;;
   *)
-    die "unknown command '$command'; use ./run.sh [test|build|command|query|token]"
+    die "unknown command '$command'; use ./run.sh [test|build|soak|command|query|token]"
     ;;
 esac

@@ -19,6 +19,9 @@ import static io.cqrsbooks.system.TestSystem.book;
  */
 final class BackgroundWriter implements AutoCloseable {
 
+  /** A client that is told "unavailable" waits a little before its next command, as a real one would. */
+  private static final long BACK_OFF_MILLIS = 100;
+
   private final TestSystem system;
   private final Random random;
   private final long pauseMillis;
@@ -102,6 +105,7 @@ final class BackgroundWriter implements AutoCloseable {
       // No connection or no answer: the command side is down or restarting. Whether a command whose
       // answer was lost was committed is for MySQL to say; the read model must agree with it either way.
       unavailable.incrementAndGet();
+      TestSystem.sleep(BACK_OFF_MILLIS);
     }
   }
 
@@ -112,6 +116,7 @@ final class BackgroundWriter implements AutoCloseable {
     }
     if (response.statusCode() == 503) {
       unavailable.incrementAndGet();
+      TestSystem.sleep(BACK_OFF_MILLIS);
     } else if (response.statusCode() != 404) {
       // 404: a delete or update whose earlier answer was lost already took effect.
       unexpected.add(response.statusCode() + " " + response.bodyAsString());
