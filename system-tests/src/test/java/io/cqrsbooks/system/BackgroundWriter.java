@@ -128,6 +128,7 @@ final class BackgroundWriter implements AutoCloseable {
   public void close() throws InterruptedException {
     running = false;
     thread.join();
+    System.out.println("writer " + this);
   }
 
   @Override

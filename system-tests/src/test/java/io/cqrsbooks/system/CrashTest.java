@@ -35,7 +35,13 @@ class CrashTest {
       awaitTrue("writes flowing", Duration.ofSeconds(20), () -> writer.accepted() >= 60);
       system.killQuerySide();
       sleep(2000);
+      long restarted = System.nanoTime();
       system.startQuerySide();
+      // The killed consumer never left its group; its successor must not wait long for its partitions.
+      awaitTrue("events applied after the restart", Duration.ofSeconds(30),
+          () -> system.get("/ready").bodyAsJsonObject().getLong("eventsApplied") > 0);
+      System.out.printf("query side: first event applied %d ms after the restart began%n",
+          (System.nanoTime() - restarted) / 1_000_000);
       awaitTrue("writes after the restart", Duration.ofSeconds(20), () -> writer.accepted() >= 300);
       assertEquals(0, writer.unavailable(), "the command side did not notice: " + writer);
       assertTrue(writer.unexpected.isEmpty(), writer.unexpected::toString);
