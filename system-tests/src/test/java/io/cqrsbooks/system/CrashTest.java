@@ -66,6 +66,7 @@ class CrashTest {
     awaitTrue("outbox drained", Duration.ofSeconds(60), () -> system.unpublishedEvents() == 0);
     List<String> committed = system.outboxEventIds();
     assertTrue(system.eventIdsOnTopic().containsAll(committed), "every committed event reached the topic");
+    system.assertPerBookOrderOnTopic();
     system.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
   }
 }

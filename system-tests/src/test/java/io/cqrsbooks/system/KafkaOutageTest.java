@@ -38,5 +38,6 @@ class KafkaOutageTest extends SystemTest {
     assertEquals(eventsBefore + writer.accepted(), stored.size(), "one outbox row per accepted command");
     Set<String> published = system.eventIdsOnTopic();
     assertTrue(published.containsAll(stored), "every stored event reached the topic");
+    system.assertPerBookOrderOnTopic();
   }
 }

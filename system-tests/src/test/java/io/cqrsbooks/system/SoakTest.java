@@ -87,6 +87,7 @@ class SoakTest {
     system.awaitReady();
     system.awaitReadModelEqualsMySql(Duration.ofSeconds(120));
     assertTrue(system.eventIdsOnTopic().containsAll(system.outboxEventIds()), "every committed event is on the topic");
+    system.assertPerBookOrderOnTopic();
     log("read model == MySQL: " + system.mysqlBooks().size() + " books");
   }
 

@@ -47,6 +47,7 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -303,26 +304,51 @@ final class TestSystem implements AutoCloseable {
 
   /** Every event id on the topic, read from the beginning of each partition to its end. */
   Set<String> eventIdsOnTopic() {
+    Set<String> ids = new HashSet<>();
+    for (ConsumerRecord<String, String> record : recordsOnTopic()) {
+      ids.add(new JsonObject(record.value()).getString("eventId"));
+    }
+    return ids;
+  }
+
+  /**
+   * Fails unless, for every book, the versions on the topic first appear in increasing order: a relay
+   * that starts again may publish an event a second time, but never one book's events out of order.
+   */
+  void assertPerBookOrderOnTopic() {
+    Map<String, Long> newestSeen = new HashMap<>();
+    Map<String, Set<Long>> seen = new HashMap<>();
+    for (ConsumerRecord<String, String> record : recordsOnTopic()) {
+      long version = new JsonObject(record.value()).getLong("version");
+      if (seen.computeIfAbsent(record.key(), bid -> new HashSet<>()).add(version)) {
+        long newest = newestSeen.getOrDefault(record.key(), 0L);
+        assertTrue(version > newest, "book " + record.key() + ": version " + version + " first published after "
+            + newest + " (partition " + record.partition() + ", offset " + record.offset() + ")");
+        newestSeen.put(record.key(), version);
+      }
+    }
+  }
+
+  private List<ConsumerRecord<String, String>> recordsOnTopic() {
     Properties properties = new Properties();
     properties.put("bootstrap.servers", config.getJsonObject("kafka").getString("bootstrapServers"));
     properties.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
     properties.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
+    properties.put("isolation.level", "read_committed");
     String topic = config.getJsonObject("kafka").getString("topic");
-    Set<String> ids = new HashSet<>();
+    List<ConsumerRecord<String, String>> records = new ArrayList<>();
     try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
       List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
           .map(info -> new TopicPartition(topic, info.partition())).toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(500))) {
-          ids.add(new io.vertx.core.json.JsonObject(record.value()).getString("eventId"));
-        }
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
       }
     }
-    return ids;
+    return records;
   }
 
   /** Every event id in the outbox, i.e. of every committed command. */
