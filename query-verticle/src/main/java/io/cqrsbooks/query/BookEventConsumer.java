@@ -7,7 +7,9 @@ import io.cqrsbooks.config.KafkaSettings;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
 import io.vertx.sqlclient.Pool;
@@ -17,12 +19,17 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Keeps the read model current: bootstraps it from MySQL, then consumes book events from the group's
- * committed offsets. Each polled batch is applied to MongoDB and only then committed, so a crash
- * re-delivers instead of losing; a batch that cannot be applied is retried until it can.
+ * committed offsets. Each polled batch is applied to MongoDB and only then are its offsets committed,
+ * so a crash re-delivers instead of losing; a batch that cannot be applied is retried until it can.
+ * The next poll does not wait for the commit: the committed offsets are those of applied batches
+ * (named explicitly, never "wherever the consumer is"), at most one commit is in flight, and the
+ * offsets of batches applied meanwhile go in the next one.
  * Every applied change is published on the event bus for the live change streams.
  *
  * <p>It also watches the read model: if MongoDB becomes unreachable the side reports not ready, and if
@@ -46,6 +53,8 @@ public final class BookEventConsumer extends VerticleBase {
   private final BookProjection projection;
   private final Duration checkEvery;
   private KafkaConsumer<String, String> consumer;
+  private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+  private boolean committing;
   private boolean rebuildNeeded;
   private boolean stopping;
 
@@ -126,7 +135,8 @@ public final class BookEventConsumer extends VerticleBase {
           status.clearProblem();
           status.applied(applied.size());
           applied.forEach(this::announce);
-          commitThenPoll();
+          commitApplied(records);
+          pollNext();
         })
         .onFailure(failure -> {
           status.problem("read model unavailable: " + failure.getMessage());
@@ -165,12 +175,30 @@ public final class BookEventConsumer extends VerticleBase {
         });
   }
 
-  private void commitThenPoll() {
-    consumer.commit()
+  private void commitApplied(KafkaConsumerRecords<String, String> records) {
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      // Records of a partition come in offset order, so the last one sets where to resume.
+      toCommit.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1, null));
+    }
+    commitNext();
+  }
+
+  private void commitNext() {
+    if (committing || toCommit.isEmpty() || stopping) {
+      return;
+    }
+    committing = true;
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
+    toCommit.clear();
+    consumer.commit(offsets)
         // Applied but not committed (e.g. during a rebalance): the events come again and change nothing.
-        .onFailure(failure -> LOG.warn("committing offsets failed; the batch may be delivered again: {}",
+        .onFailure(failure -> LOG.warn("committing offsets failed; those events may be delivered again: {}",
             failure.getMessage()))
-        .onComplete(done -> pollNext());
+        .onComplete(done -> {
+          committing = false;
+          commitNext();
+        });
   }
 
   private Future<Void> setAside(KafkaConsumerRecord<String, String> record, String reason) {

@@ -175,6 +175,13 @@ public final class ReadModel {
     return mongo.insert(DEAD_LETTERS, letter).mapEmpty();
   }
 
+  /** True when there is neither a live book nor a tombstone. */
+  Future<Boolean> isEmpty() {
+    return Future.all(mongo.findOne(BOOKS, new JsonObject(), new JsonObject().put(ID, 1)),
+            mongo.findOne(TOMBSTONES, new JsonObject(), new JsonObject().put(ID, 1)))
+        .map(found -> found.resultAt(0) == null && found.resultAt(1) == null);
+  }
+
   /** Records that a bootstrap with this epoch has started; it is complete once {@link #markComplete} says so. */
   Future<Void> markBuilding(String epoch) {
     return mongo.save(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch).put("complete", false))

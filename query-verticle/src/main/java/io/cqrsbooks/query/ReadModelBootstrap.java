@@ -48,8 +48,8 @@ final class ReadModelBootstrap {
     long started = System.nanoTime();
     String epoch = UUID.randomUUID().toString();
     return readModel.ensureIndexes()
-        .compose(indexed -> readModel.markBuilding(epoch))
-        .compose(marked -> copyAfter(0, 0))
+        .compose(indexed -> readModel.isEmpty())
+        .compose(empty -> readModel.markBuilding(epoch).compose(marked -> copyAfter(0, 0, empty)))
         .compose(copied -> removeBooksMySqlNoLongerHas().map(copied))
         .compose(copied -> readModel.markComplete(epoch).compose(complete -> complete
             ? Future.succeededFuture(copied)
@@ -58,7 +58,13 @@ final class ReadModelBootstrap {
             copied, (System.nanoTime() - started) / 1_000_000));
   }
 
-  private Future<Long> copyAfter(long after, long copied) {
+  /**
+   * @param intoEmpty the read model held nothing when the copy began, so no stored version can be newer
+   *     than MySQL's and the per-batch version lookup is skipped. Only another process's consumer could
+   *     write meanwhile, and there the atomic guard refuses a stale replace; a book deleted meanwhile is
+   *     removed again by the closing sweep.
+   */
+  private Future<Long> copyAfter(long after, long copied, boolean intoEmpty) {
     return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).compose(rows -> {
       if (rows.size() == 0) {
         return Future.succeededFuture(copied);
@@ -69,16 +75,17 @@ final class ReadModelBootstrap {
       }
       long last = books.get(books.size() - 1).bid();
       long total = copied + books.size();
-      return readModel.appliedVersions(books.stream().map(Book::bid).toList())
-          .compose(applied -> readModel.write(books.stream()
+      Future<List<Book>> newer = intoEmpty ? Future.succeededFuture(books)
+          : readModel.appliedVersions(books.stream().map(Book::bid).toList()).map(applied -> books.stream()
               .filter(book -> ProjectionRules.isNewer(book.version(), applied.get(book.bid())))
-              .toList(), Map.of()))
+              .toList());
+      return newer.compose(writable -> readModel.write(writable, Map.of()))
           .compose(written -> {
             status.bootstrapProgress(total);
             if (total / LOG_EVERY > copied / LOG_EVERY) {
               LOG.info("bootstrap: {} books copied", total);
             }
-            return copyAfter(last, total);
+            return copyAfter(last, total, intoEmpty);
           });
     });
   }
