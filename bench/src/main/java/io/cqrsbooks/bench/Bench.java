@@ -94,7 +94,7 @@ public final class Bench {
   // --- 1-3: commands, queries, propagation ------------------------------------------------------
 
   private void load() throws Exception {
-    authorization(); // fetched here, on the main thread, before the loops use it on the event loop
+    authorization = fetchAuthorization();
     await(mysql.query("CREATE TABLE IF NOT EXISTS bench_books LIKE books").execute()
         .compose(created -> mysql.query("CREATE TABLE IF NOT EXISTS bench_outbox LIKE outbox").execute()), 30);
     JsonObject report = new JsonObject();
@@ -111,7 +111,7 @@ public final class Bench {
     // Before the list queries: mongo-java-server keeps sorting timed-out list requests for a while after.
     JsonArray propagation = new JsonArray();
     for (double rate : new double[] {200, Math.max(1, Math.floor(best / 2))}) {
-      propagation.add(await(new PropagationRun(vertx, http, commandUrl(), queryUrl(), authorization()).run(rate, measured), 120));
+      propagation.add(await(new PropagationRun(vertx, http, commandUrl(), queryUrl(), authorization).run(rate, measured), 120));
     }
     report.put("propagation", propagation);
 
@@ -152,16 +152,13 @@ public final class Bench {
   }
 
   /** {@code Bearer <token>}: the token= setting, else the one the embedded launch hands to local clients. */
-  private String authorization() {
-    if (authorization == null) {
-      String token = settings.containsKey("token") ? settings.get("token")
-          : await(http.getAbs(queryUrl() + "/api/config").send(), 30).bodyAsJsonObject().getString("commandToken");
-      if (token == null) {
-        throw new IllegalStateException("no command token: pass token=... (see `./run.sh token`)");
-      }
-      authorization = "Bearer " + token;
+  private String fetchAuthorization() throws Exception {
+    String token = settings.containsKey("token") ? settings.get("token")
+        : await(http.getAbs(queryUrl() + "/api/config").send(), 30).bodyAsJsonObject().getString("commandToken");
+    if (token == null) {
+      throw new IllegalStateException("no command token: pass token=... (see `./run.sh token`)");
     }
-    return authorization;
+    return "Bearer " + token;
   }
 
   static Buffer book() {
@@ -179,7 +176,7 @@ public final class Bench {
 
   private Future<Boolean> postBook() {
     return http.postAbs(commandUrl() + "/api/books").putHeader("Content-Type", "application/json")
-        .putHeader("Authorization", authorization()).sendBuffer(book()).map(response -> response.statusCode() == 201);
+        .putHeader("Authorization", authorization).sendBuffer(book()).map(response -> response.statusCode() == 201);
   }
 
   /**

@@ -1,7 +1,11 @@
 package io.cqrsbooks.http;
 
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.PlatformHandler;
 
 import java.time.Duration;
@@ -10,9 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What one client may hold of a server: headers of at most 8 KiB (431 beyond), a request line of at
- * most 4 KiB (414), a connection silent for {@code idleTimeout} is closed, and a request whose body is
+ * most 4 KiB (414), a connection silent for {@code idleTimeout} is closed, a connection whose next
+ * request's headers have not arrived within {@code requestTimeout} is closed, and a request whose body is
  * still arriving after {@code requestTimeout} is answered 408 and its connection closed (a client sending
- * one byte a second). The deadline covers the body's arrival only, never the work done with it: a command
+ * one byte a second). The deadlines cover arrival only, never the work done with a request: a command
  * is answered with what its transaction did, however long that takes.
  */
 public record HttpLimits(Duration idleTimeout, Duration requestTimeout) {
@@ -26,7 +31,17 @@ public record HttpLimits(Duration idleTimeout, Duration requestTimeout) {
         Duration.ofMillis(http.getInteger("requestTimeoutMillis")));
   }
 
-  public HttpServerOptions serverOptions(int port) {
+  /** Starts an HTTP server for the router with these limits. */
+  public Future<HttpServer> listen(Vertx vertx, int port, Router router) {
+    HeaderDeadline headers = new HeaderDeadline(vertx, requestTimeout.toMillis());
+    router.route().order(-1).handler(headers::requestArrived);
+    return vertx.createHttpServer(serverOptions(port))
+        .connectionHandler(headers::connected)
+        .requestHandler(router)
+        .listen();
+  }
+
+  HttpServerOptions serverOptions(int port) {
     return new HttpServerOptions()
         .setPort(port)
         .setMaxHeaderSize(MAX_HEADER_BYTES)

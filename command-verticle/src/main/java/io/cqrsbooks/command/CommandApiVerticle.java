@@ -63,7 +63,7 @@ public final class CommandApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     JsonErrors.install(router);
 
-    return vertx.createHttpServer(limits.serverOptions(settings.httpPort())).requestHandler(router).listen()
+    return limits.listen(vertx, settings.httpPort(), router)
         .recover(failure -> Future.failedFuture(new IllegalStateException("the command API cannot listen on port "
             + settings.httpPort() + " (set CQRS_COMMAND_HTTP_PORT to another port): " + failure.getMessage())));
   }

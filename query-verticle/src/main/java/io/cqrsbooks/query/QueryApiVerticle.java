@@ -53,7 +53,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
 
-    return vertx.createHttpServer(settings.http().serverOptions(settings.httpPort())).requestHandler(router).listen()
+    return settings.http().listen(vertx, settings.httpPort(), router)
         .recover(failure -> Future.failedFuture(new IllegalStateException("the query API cannot listen on port "
             + settings.httpPort() + " (set CQRS_QUERY_HTTP_PORT to another port): " + failure.getMessage())));
   }

@@ -67,6 +67,33 @@ class HttpLimitsTest extends SystemTest {
   }
 
   @Test
+  void headersTricklingInGetTheConnectionClosed() throws Exception {
+    for (int port : new int[] {system.commandPort, system.queryPort}) {
+      try (Socket socket = connect(port)) {
+        OutputStream out = socket.getOutputStream();
+        String request = "GET /health HTTP/1.1\r\nHost: x\r\nX-Slow: " + "z".repeat(100) + "\r\n\r\n";
+        long started = System.nanoTime();
+        boolean closed = false;
+        for (int i = 0; i < request.length() && !closed; i++) {
+          try {
+            out.write(request.charAt(i));
+            out.flush();
+          } catch (IOException e) {
+            closed = true; // the server closed it under us
+            break;
+          }
+          assertEquals(200, system.get("/health").statusCode(), "others are served meanwhile");
+          Thread.sleep(250);
+          closed = socket.getInputStream().available() == 0 && readWithin(socket, 1) == -1;
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        assertTrue(closed, "the connection was not closed while its headers trickled in");
+        assertTrue(millis < 5000, "closed after the 1.5 s deadline, not " + millis + " ms");
+      }
+    }
+  }
+
+  @Test
   void manyIdleConnectionsDoNotStopServiceAndAreClosedWhenIdle() throws Exception {
     List<Socket> idle = new ArrayList<>();
     try {
@@ -122,6 +149,21 @@ class HttpLimitsTest extends SystemTest {
     InputStream in = socket.getInputStream();
     int available = in.available();
     return available == 0 ? null : new String(in.readNBytes(available), StandardCharsets.UTF_8);
+  }
+
+  /** -1 if the server closed the connection, 0 if nothing came within the time, else the byte read. */
+  private static int readWithin(Socket socket, int millis) throws IOException {
+    int previous = socket.getSoTimeout();
+    socket.setSoTimeout(millis);
+    try {
+      return socket.getInputStream().read();
+    } catch (SocketTimeoutException e) {
+      return 0;
+    } catch (IOException e) {
+      return -1;
+    } finally {
+      socket.setSoTimeout(previous);
+    }
   }
 
   /** -1 once the server has closed the connection (after any answer still unread). */
