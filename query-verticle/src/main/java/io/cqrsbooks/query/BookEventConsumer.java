@@ -194,7 +194,7 @@ public final class BookEventConsumer extends VerticleBase {
     consumer.commit(offsets)
         // Applied but not committed (e.g. during a rebalance): the events come again and change nothing.
         .onFailure(failure -> LOG.warn("committing offsets failed; those events may be delivered again: {}",
-            failure.getMessage()))
+            failure.toString()))
         .onComplete(done -> {
           committing = false;
           commitNext();

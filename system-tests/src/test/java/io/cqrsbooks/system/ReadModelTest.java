@@ -5,6 +5,7 @@ import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.contract.BookJson;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.Promise;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
@@ -91,10 +92,14 @@ class ReadModelTest extends SystemTest {
   void everyAppliedChangeIsPushedToOpenStreams() throws Exception {
     HttpClient client = system.vertx.createHttpClient();
     StringBuffer received = new StringBuffer();
-    HttpClientResponse stream = await(client.request(HttpMethod.GET, system.queryPort, "127.0.0.1", "/api/books/changes")
+    // The whole chain is set up on one event loop, so the handler is attached before any chunk can arrive
+    // (set up from the test thread, a fast response could complete before the handler was attached).
+    Promise<HttpClientResponse> opened = Promise.promise();
+    system.vertx.runOnContext(start -> client.request(HttpMethod.GET, system.queryPort, "127.0.0.1", "/api/books/changes")
         .compose(request -> request.send())
-        // Attached on the event loop, before any chunk can arrive.
-        .map(response -> response.handler(chunk -> received.append(chunk.toString()))));
+        .map(response -> response.handler(chunk -> received.append(chunk.toString())))
+        .onComplete(opened));
+    HttpClientResponse stream = await(opened.future());
     assertEquals("text/event-stream; charset=utf-8", stream.getHeader("Content-Type"));
     awaitTrue("stream connected", Duration.ofSeconds(5), () -> received.toString().contains(": connected"));
 
