@@ -111,7 +111,8 @@ public final class Bench {
     // Before the list queries: mongo-java-server keeps sorting timed-out list requests for a while after.
     JsonArray propagation = new JsonArray();
     for (double rate : new double[] {200, Math.max(1, Math.floor(best / 2))}) {
-      propagation.add(await(new PropagationRun(vertx, http, commandUrl(), queryUrl(), authorization).run(rate, measured), 120));
+      PropagationRun run = new PropagationRun(vertx, http, commandUrl(), queryUrl(), authorization);
+      propagation.add(await(run.run(rate, measured), 120));
     }
     report.put("propagation", propagation);
 

@@ -63,7 +63,8 @@ public final class JsonErrors {
           List.of(new FieldError("Authorization", "must be 'Bearer <token>' with a valid, unexpired command token")));
       case 403 -> isCorsRefusal(failure)
           ? new ApiException(403, "forbidden", List.of(new FieldError("Origin", "is not an allowed origin")))
-          : new ApiException(403, "forbidden", List.of(new FieldError("Authorization", "the token may not send commands")));
+          : new ApiException(403, "forbidden",
+              List.of(new FieldError("Authorization", "the token may not send commands")));
       default -> {
         if (status >= 400 && status < 500) {
           yield new ApiException(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(), List.of());

@@ -93,7 +93,8 @@ public final class Main {
       JsonObject config = configure(args);
       config.getJsonObject("auth").put("jwtSecret", LocalSecret.resolve(config));
       if (config.getJsonObject("auth").getString("jwtSecret").isEmpty()) {
-        throw new ConfigException(AppConfig.environmentName("auth.jwtSecret") + " (auth.jwtSecret) must be set to mint tokens");
+        throw new ConfigException(AppConfig.environmentName("auth.jwtSecret")
+            + " (auth.jwtSecret) must be set to mint tokens");
       }
       System.out.println(CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("operator"));
     } catch (ConfigException e) {
@@ -117,8 +118,8 @@ public final class Main {
     }
     String token = config.getJsonObject("auth").getString("localToken");
     if (token != null) {
-      out.append("  command token       ").append(token)
-          .append("\n                      (the web UI on this machine gets it by itself; `./run.sh token` makes more)\n");
+      out.append("  command token       ").append(token).append('\n')
+          .append("                      (the web UI on this machine gets it by itself; `./run.sh token` makes more)\n");
     }
     JsonObject mysql = config.getJsonObject("mysql");
     out.append(config.getBoolean("embedded") ? "  embedded servers\n" : "  external servers\n")
