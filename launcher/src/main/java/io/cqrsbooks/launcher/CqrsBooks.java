@@ -34,19 +34,18 @@ public final class CqrsBooks implements AutoCloseable {
   }
 
   /** Starts everything the configuration asks for and returns once the HTTP APIs listen. */
-  public static CqrsBooks start(JsonObject config) throws Exception {
+  public static CqrsBooks start(JsonObject given) throws Exception {
+    JsonObject config = given.copy();
     EmbeddedServers embedded = null;
     if (config.getBoolean("embedded")) {
       embedded = ServiceLoader.load(EmbeddedServers.class).findFirst().orElseThrow(() -> new ConfigException(
           "embedded servers were asked for (CQRS_EMBEDDED=true) but cqrs-books-embedded.jar is not beside "
           + "cqrs-books.jar; use ./run.sh, or set CQRS_EMBEDDED=false and configure mysql, kafka and mongo"));
       JsonObject servers = embedded.start(Path.of(config.getString("dataDir")), config.getJsonObject("embeddedServers"));
-      config = config.copy();
       for (String section : servers.fieldNames()) {
         config.getJsonObject(section).mergeIn(servers.getJsonObject(section));
       }
     }
-    config = config.copy();
     config.getJsonObject("auth").put("jwtSecret", LocalSecret.resolve(config));
     Vertx vertx = Vertx.vertx();
     if (config.getBoolean("embedded") && AppConfig.roles(config).contains("command")) {
@@ -82,11 +81,6 @@ public final class CqrsBooks implements AutoCloseable {
   /** The effective configuration, with the embedded servers' addresses filled in. */
   public JsonObject config() {
     return config;
-  }
-
-  /** The token the embedded launch made for the local user; null otherwise. */
-  public String localToken() {
-    return config.getJsonObject("auth").getString("localToken");
   }
 
   public QueryStatus queryStatus() {

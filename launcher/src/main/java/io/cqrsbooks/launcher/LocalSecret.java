@@ -1,6 +1,7 @@
 package io.cqrsbooks.launcher;
 
 import io.cqrsbooks.command.CommandTokens;
+import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,7 +37,7 @@ final class LocalSecret {
   }
 
   /** The configured key, or in the embedded launch the local one. */
-  static String resolve(io.vertx.core.json.JsonObject config) {
+  static String resolve(JsonObject config) {
     String configured = config.getJsonObject("auth").getString("jwtSecret");
     if (!configured.isEmpty() || !config.getBoolean("embedded")) {
       return configured;

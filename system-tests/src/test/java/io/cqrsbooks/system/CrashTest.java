@@ -1,6 +1,5 @@
 package io.cqrsbooks.system;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -15,18 +14,12 @@ import static org.junit.jupiter.api.Assertions.*;
  * Each side killed with SIGKILL (no graceful stop) while writes stream in, then started again: nothing
  * committed is lost, nothing is applied twice in effect. Both sides run as separate JVMs here.
  */
-class CrashTest {
+class CrashTest extends SystemTest {
 
-  private static TestSystem system;
-
+  /** Hides SystemTest's: here both sides run as their own JVMs, so they can be killed. */
   @BeforeAll
   static void startSystem() throws Exception {
     system = TestSystem.startInProcesses();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.close();
   }
 
   @Test

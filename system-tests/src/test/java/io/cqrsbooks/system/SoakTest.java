@@ -1,6 +1,5 @@
 package io.cqrsbooks.system;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,23 +20,17 @@ import static org.junit.jupiter.api.Assertions.*;
  * At the end the read model equals MySQL, book by book and version by version, and every committed event
  * is on the topic. CI runs 10,000 operations; {@code ./run.sh soak 100000 [seed]} runs the long variant.
  */
-class SoakTest {
+class SoakTest extends SystemTest {
 
   private static final int CLIENTS = 4;
   private static final long OPERATIONS = Long.getLong("soak.operations", 10_000);
   private static final long SEED = Long.getLong("soak.seed", 20261125L);
   /** Operations a second per client: paced, so that faults land throughout the run. */
   private static final int RATE = Integer.getInteger("soak.rate", 50);
-  private static TestSystem system;
-
+  /** Hides SystemTest's: here both sides run as their own JVMs, so they can be killed. */
   @BeforeAll
   static void startSystem() throws Exception {
     system = TestSystem.startInProcesses();
-  }
-
-  @AfterAll
-  static void stopSystem() {
-    system.close();
   }
 
   @Test

@@ -67,11 +67,10 @@ final class TestSystem implements AutoCloseable {
   /** A valid command token, sent with every command unless the test passes its own Authorization header. */
   final String token;
   private final JsonObject config;
-  private CqrsBooks command;
-  private CqrsBooks query;
+  /** The running sides by role ("command", "query"): in this JVM, or as child JVMs. */
+  private final Map<String, CqrsBooks> inProcess = new HashMap<>();
+  private final Map<String, SideProcess> processes = new HashMap<>();
   private boolean separateProcesses;
-  private SideProcess commandProcess;
-  private SideProcess queryProcess;
   private Pool mysql;
   private MongoClient mongo;
 
@@ -121,51 +120,51 @@ final class TestSystem implements AutoCloseable {
   }
 
   void startCommandSide() throws Exception {
-    if (separateProcesses) {
-      commandProcess = SideProcess.start("command", config, dataDir);
-      awaitTrue("command side up", Duration.ofSeconds(90), () -> healthy(commandPort), commandProcess::logTail);
-    } else {
-      command = CqrsBooks.start(config.copy().put("roles", "command"));
-    }
+    startSide("command", commandPort);
   }
 
   void stopCommandSide() {
-    if (separateProcesses) {
-      commandProcess.stop();
-    } else {
-      command.close();
-    }
+    stopSide("command");
   }
 
   /** SIGKILL to the command side's JVM, wherever it is (mid-transaction, mid-relay). */
   void killCommandSide() {
-    commandProcess.kill();
+    processes.get("command").kill();
   }
 
   void startQuerySide() throws Exception {
-    if (separateProcesses) {
-      queryProcess = SideProcess.start("query", config, dataDir);
-      awaitTrue("query side up", Duration.ofSeconds(90), () -> healthy(queryPort), queryProcess::logTail);
-    } else {
-      query = CqrsBooks.start(config.copy().put("roles", "query"));
-    }
+    startSide("query", queryPort);
   }
 
   void stopQuerySide() {
-    if (separateProcesses) {
-      queryProcess.stop();
-    } else {
-      query.close();
-    }
+    stopSide("query");
   }
 
   /** SIGKILL to the query side's JVM: applied but uncommitted events come again after the restart. */
   void killQuerySide() {
-    queryProcess.kill();
+    processes.get("query").kill();
+  }
+
+  private void startSide(String role, int port) throws Exception {
+    if (separateProcesses) {
+      SideProcess side = SideProcess.start(role, config, dataDir);
+      processes.put(role, side);
+      awaitTrue(role + " side up", Duration.ofSeconds(90), () -> healthy(port), side::logTail);
+    } else {
+      inProcess.put(role, CqrsBooks.start(config.copy().put("roles", role)));
+    }
+  }
+
+  private void stopSide(String role) {
+    if (separateProcesses) {
+      processes.get(role).stop();
+    } else {
+      inProcess.get(role).close();
+    }
   }
 
   io.cqrsbooks.query.QueryStatus queryStatus() {
-    return query.queryStatus();
+    return inProcess.get("query").queryStatus();
   }
 
   private boolean healthy(int port) {
@@ -408,12 +407,12 @@ final class TestSystem implements AutoCloseable {
 
   @Override
   public void close() {
-    for (SideProcess side : new SideProcess[] {queryProcess, commandProcess}) {
-      if (side != null && side.isAlive()) {
+    for (SideProcess side : processes.values()) {
+      if (side.isAlive()) {
         side.kill();
       }
     }
-    for (AutoCloseable part : new AutoCloseable[] {query, command}) {
+    for (AutoCloseable part : new AutoCloseable[] {inProcess.get("query"), inProcess.get("command")}) {
       try {
         if (part != null) {
           part.close();
