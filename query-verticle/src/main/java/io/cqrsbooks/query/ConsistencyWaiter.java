@@ -50,7 +50,7 @@ final class ConsistencyWaiter {
     if (waiting.promise().future().isComplete()) {
       return;
     }
-    readModel.appliedVersion(waiting.token().bid()).onComplete(result -> {
+    readModel.visibleVersion(waiting.token().bid()).onComplete(result -> {
       if (result.succeeded() && waiting.token().isSatisfiedBy(result.result())) {
         settle(waiting, null);
       } else if (System.nanoTime() >= waiting.deadline()) {

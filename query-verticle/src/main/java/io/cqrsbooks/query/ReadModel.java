@@ -149,9 +149,21 @@ public final class ReadModel {
     return mongo.removeDocuments(BOOKS, filter).map(result -> result.getRemovedCount());
   }
 
-  /** The newest version of the book the read model has applied, live or deleted; 0 when none. */
-  Future<Long> appliedVersion(long bid) {
-    return appliedVersions(List.of(bid)).map(versions -> versions.getOrDefault(bid, 0L));
+  /**
+   * The version of the book a query sees now: the live document's when there is one, else the
+   * tombstone's; 0 when neither. A deletion records its tombstone before it removes the document, so
+   * the tombstone alone would claim the removal while queries still find the book.
+   */
+  Future<Long> visibleVersion(long bid) {
+    JsonObject filter = new JsonObject().put(ID, bid);
+    JsonObject versionOnly = new JsonObject().put(BookFields.VERSION, 1);
+    return Future.all(mongo.findOne(BOOKS, filter, versionOnly), mongo.findOne(TOMBSTONES, filter, versionOnly))
+        .map(found -> {
+          JsonObject live = found.resultAt(0);
+          JsonObject tombstone = found.resultAt(1);
+          JsonObject seen = live != null ? live : tombstone;
+          return seen == null ? 0L : seen.getLong(BookFields.VERSION);
+        });
   }
 
   Future<JsonObject> findBook(long bid) {

@@ -49,6 +49,23 @@ class ReadModelTest extends SystemTest {
   }
 
   @Test
+  void aDeletionHalfAppliedDoesNotSatisfyItsToken() {
+    HttpResponse<Buffer> created = system.createBook(book("Half deleted", 1, 1));
+    long bid = created.bodyAsJsonObject().getLong("bid");
+    assertEquals(200, system.get("/api/books/" + bid, "X-Consistency-Token", created.getHeader("X-Consistency-Token"))
+        .statusCode());
+    // What a reader can see between the two writes of a deletion: its tombstone is recorded, the book not yet removed.
+    JsonObject tombstone = new JsonObject().put("_id", bid).put("version", 2L);
+    await(system.mongo().insert("book_tombstones", tombstone));
+    try {
+      HttpResponse<Buffer> read = system.get("/api/books/" + bid, "X-Consistency-Token", bid + ".2");
+      assertEquals(503, read.statusCode(), "a query waiting for the deletion must not be answered with the book");
+    } finally {
+      await(system.mongo().removeDocuments("book_tombstones", new JsonObject().put("_id", bid)));
+    }
+  }
+
+  @Test
   void aQueryWithTheTokenAlwaysSeesTheWrite() {
     for (int i = 0; i < 30; i++) {
       HttpResponse<Buffer> created = system.createBook(book("Read your write " + i, 10 + i, i));
