@@ -66,7 +66,13 @@ public final class OutboxRelay extends VerticleBase {
   public Future<?> start() {
     producer = KafkaProducer.create(vertx, kafka.producerConfig());
     admin = KafkaAdminClient.create(vertx, kafka.adminConfig());
-    vertx.eventBus().<Void>localConsumer(WAKE_ADDRESS, message -> wake());
+    // A commit wakes only the lease holder; an instance without the lease competes for it on the tick,
+    // so it does not open a connection to ask for the lock after every commit.
+    vertx.eventBus().<Void>localConsumer(WAKE_ADDRESS, message -> {
+      if (lease != null) {
+        wake();
+      }
+    });
     vertx.setPeriodic(pollEvery.toMillis(), tick -> wake());
     vertx.setPeriodic(PURGE_EVERY.toMillis(), tick -> purgePublished());
     wake();
