@@ -8,18 +8,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=10
+WARM_UP=""
 BOOTSTRAP_SIZES="100000 1000000"
-if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=3; BOOTSTRAP_SIZES="20000"; fi
+if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=3; WARM_UP="warmUpSeconds=2 maxWarmUpSeconds=4"; BOOTSTRAP_SIZES="20000"; fi
 
-Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017; BOOT_Q=18090
+Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017; BOOT_Q=18090; ALONE_C=18085
 WORK=$(mktemp -d /tmp/cqrs-books-bench.XXXXXX)
 RESULTS=bench/results; mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 OUT="$RESULTS/$STAMP.json"
-SYSTEM_PID=""; BOOT_PID=""
+SYSTEM_PID=""; BOOT_PID=""; ALONE_PID=""
 
 cleanup() {
   [ -n "$BOOT_PID" ] && kill "$BOOT_PID" 2>/dev/null || true
+  [ -n "$ALONE_PID" ] && kill "$ALONE_PID" 2>/dev/null || true
   [ -n "$SYSTEM_PID" ] && kill "$SYSTEM_PID" 2>/dev/null && wait "$SYSTEM_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
@@ -31,6 +33,18 @@ old_mb() { jstat -gc "$1" 2>/dev/null | awk 'NR==2 {printf "%d", $8/1024}' || ec
 wait_ready() { until curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do sleep 0.05; done; }
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
+
+if ! command -v wrk >/dev/null; then
+  # Debian's native HTTP load generator: far lighter than the JVM driver on the shared cores.
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "== installing wrk (apt-get)"
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1 \
+      || { apt-get update -qq >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } \
+      || echo "   wrk could not be installed; the JVM driver generates the HTTP load instead"
+  else
+    echo "== wrk not installed (apt-get install wrk); the JVM driver generates the HTTP load instead"
+  fi
+fi
 
 echo "== building (mvn -Pbench package)"
 mvn -B -q -DskipTests -Pbench package
@@ -58,10 +72,29 @@ PEAK_FILE="$WORK/peak"; echo "0 0" > "$PEAK_FILE"
     echo "$(( j > pj ? j : pj )) $(( m > pm ? m : pm ))" > "$PEAK_FILE"; sleep 0.5; done ) &
 SAMPLER=$!
 java -Xmx1g -jar target/cqrs-books-bench.jar load command=http://127.0.0.1:$C query=http://127.0.0.1:$Q \
-  mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN out="$WORK/load.json"
+  mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN $WARM_UP out="$WORK/load.json" \
+  systemPid=$SYSTEM_PID mariadbPid="$MARIADB_PID" clockTicks="$(getconf CLK_TCK)"
 kill $SAMPLER 2>/dev/null || true
 read -r LOAD_JAVA LOAD_MARIADB < "$PEAK_FILE"
 echo "   peak RSS under load: JVM ${LOAD_JAVA} MB + mariadbd ${LOAD_MARIADB} MB"
+
+# The same commands against a command side with no pipeline behind it: its own database, and no relay
+# (the system's relay holds the MySQL lease), so no Kafka, projection or MongoDB work shares the cores.
+echo "== commands without the pipeline: a command-only JVM on its own database, not relaying"
+java -jar target/cqrs-books-bench.jar createdb bench_commands mysqlPort=$MYSQL >/dev/null 2>&1
+ALONE_SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 48)
+ALONE_ENV=(CQRS_ROLES=command CQRS_EMBEDDED=false CQRS_COMMAND_HTTP_PORT=$ALONE_C CQRS_MYSQL_PORT=$MYSQL
+           CQRS_MYSQL_DATABASE=bench_commands CQRS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA
+           CQRS_AUTH_JWT_SECRET=$ALONE_SECRET)
+env "${ALONE_ENV[@]}" java -Xms64m -Xmx1g -jar target/cqrs-books.jar > "$WORK/command-alone.log" 2>&1 &
+ALONE_PID=$!
+until curl -s "http://127.0.0.1:$ALONE_C/api/books" -o /dev/null 2>&1; do
+  kill -0 $ALONE_PID 2>/dev/null || { cat "$WORK/command-alone.log"; exit 1; }; sleep 0.1; done
+ALONE_TOKEN=$(env "${ALONE_ENV[@]}" java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1)
+java -Xmx1g -jar target/cqrs-books-bench.jar commands command=http://127.0.0.1:$ALONE_C token="$ALONE_TOKEN" \
+  mysqlPort=$MYSQL seconds=$SECONDS_PER_RUN $WARM_UP out="$WORK/command-alone.json" \
+  systemPid=$ALONE_PID mariadbPid="$MARIADB_PID" clockTicks="$(getconf CLK_TCK)" | { grep -vE '^\s*[{}"\[\]]' || true; }
+kill $ALONE_PID; wait $ALONE_PID 2>/dev/null || true; ALONE_PID=""
 fi
 
 BOOTSTRAP_JSON=""
@@ -100,6 +133,7 @@ cat > "$OUT" <<JSON
   "startup": {"startToReadySeconds": $START_SECONDS, "idleRssMb": {"jvm": $IDLE_JAVA, "mariadbd": $IDLE_MARIADB},
               "peakRssUnderLoadMb": {"jvm": $LOAD_JAVA, "mariadbd": $LOAD_MARIADB}},
   "load": $(cat "$WORK/load.json"),
+  "commandServiceAlone": $(cat "$WORK/command-alone.json" 2>/dev/null || echo '{}'),
   "bootstrap": [$BOOTSTRAP_JSON]
 }
 JSON

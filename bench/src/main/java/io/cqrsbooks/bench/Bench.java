@@ -45,6 +45,9 @@ public final class Bench {
   private final ClosedLoop loop = new ClosedLoop(vertx);
   private final Duration warmUp;
   private final Duration measured;
+  private final Duration maxWarmUp;
+  private final java.util.Optional<Wrk> wrk;
+  private final CpuMeter cpu;
   private String authorization;
 
   private Bench(Map<String, String> settings) {
@@ -59,8 +62,18 @@ public final class Bench {
     mongo = MongoClient.createShared(vertx, new JsonObject()
         .put("connection_string", setting("mongo", "mongodb://127.0.0.1:17017"))
         .put("db_name", setting("database", "cqrs_books")));
-    warmUp = Duration.ofSeconds(Long.parseLong(setting("warmUpSeconds", "3")));
+    warmUp = Duration.ofSeconds(Long.parseLong(setting("warmUpSeconds", "5")));
     measured = Duration.ofSeconds(Long.parseLong(setting("seconds", "10")));
+    maxWarmUp = Duration.ofSeconds(Long.parseLong(setting("maxWarmUpSeconds", "60")));
+    wrk = Wrk.find(setting("wrk", "wrk"));
+    Map<String, Long> pids = new java.util.LinkedHashMap<>();
+    if (settings.containsKey("systemPid")) {
+      pids.put("system JVM", Long.parseLong(settings.get("systemPid")));
+    }
+    if (settings.containsKey("mariadbPid")) {
+      pids.put("mariadbd", Long.parseLong(settings.get("mariadbPid")));
+    }
+    cpu = new CpuMeter(pids, Integer.parseInt(setting("clockTicks", "100")));
   }
 
   public static void main(String[] args) throws Exception {
@@ -79,8 +92,10 @@ public final class Bench {
       switch (words.isEmpty() ? "load" : words.get(0)) {
         case "load" -> bench.load();
         case "fill" -> bench.fill(Long.parseLong(words.get(1)));
+        case "commands" -> bench.commandsOnly();
         case "drop" -> await(bench.mongo.runCommand("dropDatabase", new JsonObject().put("dropDatabase", 1)), 60);
-        default -> throw new IllegalArgumentException("usage: Bench [load|fill N|drop] key=value...");
+        case "createdb" -> await(bench.mysql.query("CREATE DATABASE IF NOT EXISTS `" + words.get(1) + "`").execute(), 60);
+        default -> throw new IllegalArgumentException("usage: Bench [load|commands|fill N|drop|createdb NAME] key=value...");
       }
     } finally {
       bench.vertx.close();
@@ -95,16 +110,11 @@ public final class Bench {
 
   private void load() throws Exception {
     authorization = fetchAuthorization();
-    await(mysql.query("CREATE TABLE IF NOT EXISTS bench_books LIKE books").execute()
-        .compose(created -> mysql.query("CREATE TABLE IF NOT EXISTS bench_outbox LIKE outbox").execute()), 30);
     JsonObject report = new JsonObject();
-    JsonArray commands = new JsonArray();
+    JsonArray commands = commandRuns();
     double best = 0;
-    for (int concurrency : new int[] {16, 64}) {
-      LoadResult app = await(loop.run("POST /api/books", concurrency, warmUp, measured, this::postBook), 120);
-      LoadResult raw = await(loop.run("raw MySQL transaction", concurrency, warmUp, measured, this::rawTransaction), 120);
-      commands.add(pair(app, raw));
-      best = Math.max(best, app.perSecond());
+    for (int i = 0; i < commands.size(); i++) {
+      best = Math.max(best, commands.getJsonObject(i).getJsonObject("app").getDouble("perSecond"));
     }
     report.put("commands", commands);
 
@@ -119,9 +129,15 @@ public final class Bench {
     List<Long> bids = ensureBooks(10_000);
     JsonArray queries = new JsonArray();
     int concurrency = 32;
+    Path bidsFile = Files.createTempFile("cqrs-books-bids", ".txt");
+    String getScript = Wrk.getBooks(bids, bidsFile, ThreadLocalRandom.current().nextLong());
     queries.add(pair(
-        await(loop.run("GET /api/books/{bid}", concurrency, warmUp, measured, () -> getBook(bids)), 120),
-        await(loop.run("raw findOne by _id", concurrency, warmUp, measured, () -> rawFindOne(bids)), 120)));
+        steady("GET /api/books/{bid}", window -> wrk.isPresent()
+            ? wrk.get().run("GET /api/books/{bid}", concurrency, window, queryUrl(), getScript)
+            : await(loop.run("GET /api/books/{bid}", concurrency, Duration.ZERO, window, () -> getBook(bids)), 120)),
+        steady("raw findOne by _id", window ->
+            await(loop.run("raw findOne by _id", concurrency, Duration.ZERO, window, () -> rawFindOne(bids)), 120))));
+    Files.deleteIfExists(bidsFile);
     queries.add(pair(
         await(loop.run("GET /api/books?limit=20&sort=-price", concurrency, warmUp, measured, this::listByPrice), 120),
         await(loop.run("raw find sort -price limit 20", concurrency, warmUp, measured, this::rawListByPrice), 120)));
@@ -134,14 +150,84 @@ public final class Bench {
     System.out.println(json);
   }
 
+  /**
+   * {@code commands}: only the command runs, against a command side that is not relaying (see
+   * bench/run.sh), to separate the command service's own cost from the pipeline behind it.
+   */
+  private void commandsOnly() throws Exception {
+    authorization = fetchAuthorization();
+    String json = new JsonObject().put("commands", commandRuns()).encodePrettily();
+    Files.writeString(Path.of(setting("out", "target/bench-commands.json")), json);
+    System.out.println(json);
+  }
+
+  /**
+   * POST /api/books at 16 and 64 clients, each beside the raw MySQL transaction at the same concurrency.
+   * Both sides are measured at steady state (see {@link #steady}).
+   */
+  private JsonArray commandRuns() throws Exception {
+    await(mysql.query("CREATE TABLE IF NOT EXISTS bench_books LIKE books").execute()
+        .compose(created -> mysql.query("CREATE TABLE IF NOT EXISTS bench_outbox LIKE outbox").execute()), 30);
+    JsonArray commands = new JsonArray();
+    for (int concurrency : new int[] {16, 64}) {
+      LoadResult app = steady("POST /api/books", window -> wrk.isPresent()
+          ? wrk.get().run("POST /api/books", concurrency, window, commandUrl(),
+              Wrk.postBooks(authorization, ThreadLocalRandom.current().nextLong()))
+          : await(loop.run("POST /api/books", concurrency, Duration.ZERO, window, this::postBook), 120));
+      LoadResult raw = steady("raw MySQL transaction", window ->
+          await(loop.run("raw MySQL transaction", concurrency, Duration.ZERO, window, this::rawTransaction), 120));
+      commands.add(pair(app, raw));
+    }
+    return commands;
+  }
+
+  /** One load window of the given length. */
+  @FunctionalInterface
+  private interface Window {
+    LoadResult run(Duration length) throws Exception;
+  }
+
+  /**
+   * Warms up in windows of {@code warmUpSeconds} until two windows in a row differ by less than 5% (the JIT
+   * of a fresh JVM doubles the command rate in its first minute), at most {@code maxWarmUpSeconds}; then
+   * measures one window of {@code seconds}, with the CPU each process spent on it.
+   */
+  private LoadResult steady(String name, Window window) throws Exception {
+    long warmUpUntil = System.nanoTime() + maxWarmUp.toNanos();
+    double previous = 0;
+    StringBuilder rates = new StringBuilder();
+    while (System.nanoTime() < warmUpUntil) {
+      double rate = window.run(warmUp).perSecond();
+      rates.append(rates.length() == 0 ? "" : ", ").append(Math.round(rate));
+      if (previous > 0 && Math.abs(rate - previous) < 0.05 * previous) {
+        break;
+      }
+      previous = rate;
+    }
+    System.out.printf("%-38s warm-up windows (req/s): %s%n", name, rates);
+    CpuMeter.Sample before = cpu.sample();
+    LoadResult result = window.run(measured);
+    return result.withCpu(cpu.between(before, cpu.sample(), result.requests()));
+  }
+
   private JsonObject pair(LoadResult app, LoadResult raw) {
-    System.out.printf("%-38s c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  failures %d%n",
-        app.name(), app.concurrency(), app.perSecond(), app.millis(50), app.millis(99), app.maxMillis(), app.failures());
+    System.out.printf("%-38s c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  max %7.2f ms  failures %d  (%s)%n",
+        app.name(), app.concurrency(), app.perSecond(), app.p50Millis(), app.p99Millis(), app.maxMillis(),
+        app.failures(), app.generator());
     System.out.printf("%-38s c=%-3d %8.0f req/s  p50 %6.2f ms  p99 %6.2f ms  -> ratio %.0f%%%n",
-        raw.name(), raw.concurrency(), raw.perSecond(), raw.millis(50), raw.millis(99),
+        raw.name(), raw.concurrency(), raw.perSecond(), raw.p50Millis(), raw.p99Millis(),
         100 * app.perSecond() / raw.perSecond());
+    printCpu(app);
+    printCpu(raw);
     return new JsonObject().put("app", app.toJson()).put("limit", raw.toJson())
         .put("ratio", Math.round(1000 * app.perSecond() / raw.perSecond()) / 1000.0);
+  }
+
+  private static void printCpu(LoadResult result) {
+    if (result.cpu() != null) {
+      System.out.printf("    %-34s CPU ms per request %s, machine busy %s%%%n", result.name(),
+          result.cpu().getJsonObject("cpuMillisPerOperation").encode(), result.cpu().getValue("machineBusyPercent"));
+    }
   }
 
   private String commandUrl() {

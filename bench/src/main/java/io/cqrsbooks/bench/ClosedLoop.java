@@ -34,7 +34,7 @@ final class ClosedLoop {
       for (int client = 0; client < concurrency; client++) {
         loop(operation, histogram, measureFrom, measureUntil, counts, () -> {
           if (--running[0] == 0) {
-            done.complete(new LoadResult(name, concurrency, counts[0], counts[1],
+            done.complete(LoadResult.of(name, concurrency, counts[0], counts[1],
                 measured.toNanos() / 1e9, histogram));
           }
         });
