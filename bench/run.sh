@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=10
 WARM_UP=""
 BOOTSTRAP_SIZES="100000 1000000"
-if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=3; WARM_UP="warmUpSeconds=2 maxWarmUpSeconds=4"; BOOTSTRAP_SIZES="20000"; fi
+if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=3; WARM_UP="warmUpSeconds=2 maxWarmUpSeconds=4 firstWarmUpSeconds=4"; BOOTSTRAP_SIZES="20000"; fi
 
 Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017; BOOT_Q=18090; ALONE_C=18085
 WORK=$(mktemp -d /tmp/cqrs-books-bench.XXXXXX)
@@ -48,6 +48,13 @@ fi
 
 echo "== building (mvn -Pbench package)"
 mvn -B -q -DskipTests -Pbench package
+
+for port in $Q $C $MYSQL $KAFKA $MONGO $ALONE_C; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench/run.sh: port $port is already in use (another benchmark or system still running?); stop it first" >&2
+    exit 1
+  fi
+done
 
 echo "== starting the system on embedded defaults (fresh data folder)"
 t0=$(now)
@@ -100,10 +107,10 @@ fi
 BOOTSTRAP_JSON=""
 for size in $BOOTSTRAP_SIZES; do
   echo "== bootstrap of $size books by a separate query-side JVM"
-  java -jar target/cqrs-books-bench.jar fill "$size" mysqlPort=$MYSQL
+  java -jar target/cqrs-books-bench.jar fill "$size" mysqlPort=$MYSQL fillDatabase=bench_bootstrap
   java -jar target/cqrs-books-bench.jar drop mongo=mongodb://127.0.0.1:$MONGO database=bootstrap >/dev/null 2>&1 || true
   t0=$(now)
-  CQRS_ROLES=query CQRS_EMBEDDED=false CQRS_QUERY_HTTP_PORT=$BOOT_Q CQRS_MYSQL_PORT=$MYSQL \
+  CQRS_ROLES=query CQRS_EMBEDDED=false CQRS_QUERY_HTTP_PORT=$BOOT_Q CQRS_MYSQL_PORT=$MYSQL CQRS_MYSQL_DATABASE=bench_bootstrap \
   CQRS_KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KAFKA CQRS_KAFKA_GROUP_ID=bench-bootstrap-$size-$STAMP \
   CQRS_MONGO_CONNECTION_STRING=mongodb://127.0.0.1:$MONGO CQRS_MONGO_DATABASE=bootstrap CQRS_MONGO_ATOMIC_VERSION_GUARD=false \
     java -Xms64m -Xmx512m -jar target/cqrs-books.jar > "$WORK/bootstrap-$size.log" 2>&1 &
