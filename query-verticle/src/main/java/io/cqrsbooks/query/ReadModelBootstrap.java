@@ -49,7 +49,7 @@ final class ReadModelBootstrap {
     String epoch = UUID.randomUUID().toString();
     return readModel.ensureIndexes()
         .compose(indexed -> readModel.isEmpty())
-        .compose(empty -> readModel.markBuilding(epoch).compose(marked -> copyAfter(0, 0, empty)))
+        .compose(empty -> readModel.markBuilding(epoch).compose(marked -> readBatch(0).compose(first -> copyFrom(first, 0, empty))))
         .compose(copied -> removeBooksMySqlNoLongerHas().map(copied))
         .compose(copied -> readModel.markComplete(epoch).compose(complete -> complete
             ? Future.succeededFuture(copied)
@@ -58,36 +58,44 @@ final class ReadModelBootstrap {
             copied, (System.nanoTime() - started) / 1_000_000));
   }
 
+  private Future<List<Book>> readBatch(long after) {
+    return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).map(rows -> {
+      List<Book> books = new ArrayList<>(rows.size());
+      for (Row row : rows) {
+        books.add(BookRows.fromRow(row));
+      }
+      return books;
+    });
+  }
+
   /**
+   * Stores {@code batch} while the next one is read from MySQL (one batch ahead, so memory stays two
+   * batches whatever the table's size).
+   *
    * @param intoEmpty the read model held nothing when the copy began, so no stored version can be newer
    *     than MySQL's and the per-batch version lookup is skipped. Only another process's consumer could
    *     write meanwhile, and there the atomic guard refuses a stale replace; a book deleted meanwhile is
    *     removed again by the closing sweep.
    */
-  private Future<Long> copyAfter(long after, long copied, boolean intoEmpty) {
-    return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).compose(rows -> {
-      if (rows.size() == 0) {
-        return Future.succeededFuture(copied);
-      }
-      List<Book> books = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        books.add(BookRows.fromRow(row));
-      }
-      long last = books.get(books.size() - 1).bid();
-      long total = copied + books.size();
-      Future<List<Book>> newer = intoEmpty ? Future.succeededFuture(books)
-          : readModel.appliedVersions(books.stream().map(Book::bid).toList()).map(applied -> books.stream()
-              .filter(book -> ProjectionRules.isNewer(book.version(), applied.get(book.bid())))
-              .toList());
-      return newer.compose(writable -> readModel.write(writable, Map.of()))
-          .compose(written -> {
-            status.bootstrapProgress(total);
-            if (total / LOG_EVERY > copied / LOG_EVERY) {
-              LOG.info("bootstrap: {} books copied", total);
-            }
-            return copyAfter(last, total, intoEmpty);
-          });
-    });
+  private Future<Long> copyFrom(List<Book> batch, long copied, boolean intoEmpty) {
+    if (batch.isEmpty()) {
+      return Future.succeededFuture(copied);
+    }
+    long total = copied + batch.size();
+    Future<List<Book>> next = readBatch(batch.get(batch.size() - 1).bid());
+    Future<List<Book>> newer = intoEmpty ? Future.succeededFuture(batch)
+        : readModel.appliedVersions(batch.stream().map(Book::bid).toList()).map(applied -> batch.stream()
+            .filter(book -> ProjectionRules.isNewer(book.version(), applied.get(book.bid())))
+            .toList());
+    return newer.compose(writable -> readModel.write(writable, Map.of()))
+        .compose(written -> {
+          status.bootstrapProgress(total);
+          if (total / LOG_EVERY > copied / LOG_EVERY) {
+            LOG.info("bootstrap: {} books copied", total);
+          }
+          return next;
+        })
+        .compose(following -> copyFrom(following, total, intoEmpty));
   }
 
   /**
