@@ -17,8 +17,9 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Copies MySQL's books into the read model, in bid order, one bounded batch at a time (keyset paging,
- * so memory does not grow with the table): one indexed version lookup and one bulk write per batch.
+ * Copies MySQL's books into the read model, in bid order, in bounded batches (keyset paging, reading the
+ * next batch while the current one is stored, so memory holds two batches whatever the table's size):
+ * one indexed version lookup (skipped into an empty read model) and one bulk write per batch.
  * It never replaces a newer document and can overlap the event stream; then live documents whose books
  * are gone from MySQL are removed.
  */
