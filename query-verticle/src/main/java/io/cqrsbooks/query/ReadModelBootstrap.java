@@ -50,13 +50,17 @@ final class ReadModelBootstrap {
     String epoch = UUID.randomUUID().toString();
     return readModel.ensureIndexes()
         .compose(indexed -> readModel.isEmpty())
-        .compose(empty -> readModel.markBuilding(epoch).compose(marked -> readBatch(0).compose(first -> copyFrom(first, 0, empty))))
+        .compose(empty -> readModel.markBuilding(epoch).compose(marked -> copyAll(empty)))
         .compose(copied -> removeBooksMySqlNoLongerHas().map(copied))
         .compose(copied -> readModel.markComplete(epoch).compose(complete -> complete
             ? Future.succeededFuture(copied)
             : Future.failedFuture(new IllegalStateException("the read model was emptied during the bootstrap"))))
         .onSuccess(copied -> LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
             copied, (System.nanoTime() - started) / 1_000_000));
+  }
+
+  private Future<Long> copyAll(boolean intoEmpty) {
+    return readBatch(0).compose(first -> copyFrom(first, 0, intoEmpty));
   }
 
   private Future<List<Book>> readBatch(long after) {
