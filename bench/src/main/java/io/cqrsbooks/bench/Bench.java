@@ -24,10 +24,13 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,7 +49,7 @@ public final class Bench {
   private final Duration warmUp;
   private final Duration measured;
   private final Duration maxWarmUp;
-  private final java.util.Optional<Wrk> wrk;
+  private final Optional<Wrk> wrk;
   private final CpuMeter cpu;
   private String authorization;
 
@@ -66,7 +69,7 @@ public final class Bench {
     measured = Duration.ofSeconds(Long.parseLong(setting("seconds", "10")));
     maxWarmUp = Duration.ofSeconds(Long.parseLong(setting("maxWarmUpSeconds", "60")));
     wrk = Wrk.find(setting("wrk", "wrk"));
-    Map<String, Long> pids = new java.util.LinkedHashMap<>();
+    Map<String, Long> pids = new LinkedHashMap<>();
     if (settings.containsKey("systemPid")) {
       pids.put("system JVM", Long.parseLong(settings.get("systemPid")));
     }
@@ -164,9 +167,8 @@ public final class Bench {
     Path bidsFile = Files.createTempFile("cqrs-books-bids", ".txt");
     String getScript = Wrk.getBooks(bids, bidsFile, ThreadLocalRandom.current().nextLong());
     queries.add(pair(
-        steady("GET /api/books/{bid}", window -> wrk.isPresent()
-            ? wrk.get().run("GET /api/books/{bid}", concurrency, window, queryUrl(), getScript)
-            : await(loop.run("GET /api/books/{bid}", concurrency, Duration.ZERO, window, () -> getBook(bids)), 120)),
+        steady("GET /api/books/{bid}",
+            httpLoad("GET /api/books/{bid}", concurrency, queryUrl(), () -> getScript, () -> getBook(bids))),
         steady("raw findOne by _id", window ->
             await(loop.run("raw findOne by _id", concurrency, Duration.ZERO, window, () -> rawFindOne(bids)), 120))));
     Files.deleteIfExists(bidsFile);
@@ -187,10 +189,9 @@ public final class Bench {
     Duration firstWarmUp = Duration.ofSeconds(Long.parseLong(setting("firstWarmUpSeconds", "90")));
     for (int concurrency : new int[] {16, 64}) {
       // The server's JIT keeps improving the command path for about two minutes of load.
-      LoadResult app = steady("POST /api/books", concurrency == 16 ? firstWarmUp : Duration.ZERO, window -> wrk.isPresent()
-          ? wrk.get().run("POST /api/books", concurrency, window, commandUrl(),
-              Wrk.postBooks(authorization, ThreadLocalRandom.current().nextLong()))
-          : await(loop.run("POST /api/books", concurrency, Duration.ZERO, window, this::postBook), 120));
+      LoadResult app = steady("POST /api/books", concurrency == 16 ? firstWarmUp : Duration.ZERO,
+          httpLoad("POST /api/books", concurrency, commandUrl(),
+              () -> Wrk.postBooks(authorization, ThreadLocalRandom.current().nextLong()), this::postBook));
       LoadResult raw = steady("raw MySQL transaction", window ->
           await(loop.run("raw MySQL transaction", concurrency, Duration.ZERO, window, this::rawTransaction), 120));
       commands.add(pair(app, raw));
@@ -204,9 +205,18 @@ public final class Bench {
     LoadResult run(Duration length) throws Exception;
   }
 
+  /** HTTP load windows: wrk running {@code script} when it is installed, else the JVM driver's {@code operation}. */
+  private Window httpLoad(String name, int concurrency, String url, Supplier<String> script,
+                      Supplier<Future<Boolean>> operation) {
+    return window -> wrk.isPresent()
+        ? wrk.get().run(name, concurrency, window, url, script.get())
+        : await(loop.run(name, concurrency, Duration.ZERO, window, operation), 120);
+  }
+
   /**
    * Warms up in windows of {@code warmUpSeconds} until two windows in a row differ by less than 5% (the JIT
-   * of a fresh JVM doubles the command rate in its first minute), at most {@code maxWarmUpSeconds}; then
+   * of a fresh server roughly triples the command rate over its first two minutes), at most
+   * {@code maxWarmUpSeconds}; then
    * measures one window of {@code seconds}, with the CPU each process spent on it.
    */
   private LoadResult steady(String name, Window window) throws Exception {
