@@ -38,6 +38,14 @@ final class ConsistencyWaiter {
         message -> applied(message.body().getLong("bid"), message.body().getLong("version")));
   }
 
+  /** Succeeds once every token is satisfied; fails with the first 503 otherwise. */
+  Future<Void> awaitAll(List<ConsistencyToken> tokens) {
+    if (tokens.size() == 1) {
+      return await(tokens.get(0));
+    }
+    return Future.all(tokens.stream().map(this::await).toList()).mapEmpty();
+  }
+
   Future<Void> await(ConsistencyToken token) {
     Waiting waiting = new Waiting(token, Promise.promise(), System.nanoTime() + timeout.toNanos());
     // Registered before the first look, so a change applied in between still wakes it.

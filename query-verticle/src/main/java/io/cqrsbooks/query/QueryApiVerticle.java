@@ -16,6 +16,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.List;
 
 /** The query HTTP API, the live change stream and the web UI, all answered from the read model. */
 public final class QueryApiVerticle extends VerticleBase {
@@ -107,21 +108,22 @@ public final class QueryApiVerticle extends VerticleBase {
   }
 
   private void awaitConsistency(RoutingContext ctx) {
-    String header = ctx.request().getHeader(ConsistencyToken.HEADER);
-    if (header == null) {
+    List<String> headers = ctx.request().headers().getAll(ConsistencyToken.HEADER);
+    if (headers.isEmpty()) {
       ctx.next();
       return;
     }
-    ConsistencyToken token = ConsistencyToken.parse(header)
-        .orElseThrow(() -> ApiException.invalid(ConsistencyToken.HEADER, "is not a token this service handed out"));
-    consistency.await(token).onSuccess(caughtUp -> ctx.next()).onFailure(ctx::fail);
+    List<ConsistencyToken> tokens = ConsistencyToken.parseAll(headers)
+        .orElseThrow(() -> ApiException.invalid(ConsistencyToken.HEADER, "is not a comma-separated list of at most "
+            + ConsistencyToken.MAX_PER_QUERY + " tokens this service handed out"));
+    consistency.awaitAll(tokens).onSuccess(caughtUp -> ctx.next()).onFailure(ctx::fail);
   }
 
   private void listBooks(RoutingContext ctx) {
     BookQuery query = BookQuery.parse(ctx.queryParams());
     Future.all(readModel.findBooks(query), readModel.countBooks(query))
         .onSuccess(found -> ctx.json(new JsonObject()
-            .put("items", new JsonArray(found.<java.util.List<JsonObject>>resultAt(0)))
+            .put("items", new JsonArray(found.<List<JsonObject>>resultAt(0)))
             .put("total", found.<Long>resultAt(1))
             .put("limit", query.limit())
             .put("offset", query.offset())))
