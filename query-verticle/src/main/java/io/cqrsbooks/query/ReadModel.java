@@ -111,8 +111,17 @@ public final class ReadModel {
 
   /** Bids of all live books, streamed in chunks; the stream is paused while a chunk is handled. */
   Future<Void> forEachLiveBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
+    return forEachIdChunk(BOOKS, chunkSize, handler);
+  }
+
+  /** Bids of all recorded deletions, streamed in chunks like {@link #forEachLiveBidChunk}. */
+  Future<Void> forEachDeletedBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
+    return forEachIdChunk(TOMBSTONES, chunkSize, handler);
+  }
+
+  private Future<Void> forEachIdChunk(String collection, int chunkSize, Function<List<Long>, Future<?>> handler) {
     Promise<Void> done = Promise.promise();
-    ReadStream<JsonObject> stream = mongo.findBatchWithOptions(BOOKS, new JsonObject(),
+    ReadStream<JsonObject> stream = mongo.findBatchWithOptions(collection, new JsonObject(),
         new FindOptions().setFields(new JsonObject().put(ID, 1)).setBatchSize(chunkSize));
     List<Long> chunk = new ArrayList<>(chunkSize);
     stream.exceptionHandler(done::tryFail);

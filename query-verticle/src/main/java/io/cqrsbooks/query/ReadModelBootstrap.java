@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Copies MySQL's books into the read model, in bid order, in bounded batches (keyset paging, reading the
@@ -50,8 +51,9 @@ final class ReadModelBootstrap {
     String epoch = UUID.randomUUID().toString();
     return readModel.ensureIndexes()
         .compose(indexed -> readModel.isEmpty())
-        .compose(empty -> readModel.markBuilding(epoch).compose(marked -> copyAll(empty)))
-        .compose(copied -> removeBooksMySqlNoLongerHas().map(copied))
+        .compose(empty -> readModel.markBuilding(epoch)
+            .compose(marked -> copyAll(empty))
+            .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied)))
         .compose(copied -> readModel.markComplete(epoch).compose(complete -> complete
             ? Future.succeededFuture(copied)
             : Future.failedFuture(new IllegalStateException("the read model was emptied during the bootstrap"))))
@@ -104,23 +106,36 @@ final class ReadModelBootstrap {
   }
 
   /**
-   * One streamed pass over the read model's bids, each chunk checked against MySQL. A document can only
-   * be in the read model if its book was committed in MySQL, so one MySQL does not hold when asked was
-   * deleted; a book created meanwhile (by another instance's consumer) is found in MySQL and stays.
+   * One streamed pass over bids, each chunk checked against MySQL. A document can only be in the read
+   * model if its book was committed in MySQL, so one MySQL does not hold when asked was deleted; a book
+   * created meanwhile (by another instance's consumer) is found in MySQL and stays.
+   *
+   * <p>Into an empty read model, only the bids with a tombstone are checked. The model had no tombstone
+   * when the copy began, so each one records a deletion applied during the copy, by another process's
+   * consumer; only then can the copy have written a book after its deletion was applied. A deletion not
+   * applied by then removes the copied document itself, or is still ahead of the committed offsets and
+   * reaches this instance's consumer. Any other read model may hold anything, so every live bid is checked.
+   *
+   * @param intoEmpty the copy began with neither a live book nor a tombstone in the read model
    */
-  private Future<Void> removeBooksMySqlNoLongerHas() {
-    return readModel.forEachLiveBidChunk(batchSize, bids -> {
-      if (bids.isEmpty()) {
-        return Future.succeededFuture();
-      }
-      String placeholders = "?, ".repeat(bids.size() - 1) + "?";
-      return mysql.preparedQuery("SELECT bid FROM books WHERE bid IN (" + placeholders + ")")
-          .execute(Tuple.wrap(new ArrayList<Object>(bids)))
-          .compose(rows -> {
-            Set<Long> gone = new HashSet<>(bids);
-            rows.forEach(row -> gone.remove(row.getLong(0)));
-            return readModel.removeBooks(gone);
-          });
-    });
+  private Future<Void> removeBooksMySqlNoLongerHas(boolean intoEmpty) {
+    Function<List<Long>, Future<?>> removeGone = this::removeThoseMySqlNoLongerHas;
+    return intoEmpty
+        ? readModel.forEachDeletedBidChunk(batchSize, removeGone)
+        : readModel.forEachLiveBidChunk(batchSize, removeGone);
+  }
+
+  private Future<?> removeThoseMySqlNoLongerHas(List<Long> bids) {
+    if (bids.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    String placeholders = "?, ".repeat(bids.size() - 1) + "?";
+    return mysql.preparedQuery("SELECT bid FROM books WHERE bid IN (" + placeholders + ")")
+        .execute(Tuple.wrap(new ArrayList<Object>(bids)))
+        .compose(rows -> {
+          Set<Long> gone = new HashSet<>(bids);
+          rows.forEach(row -> gone.remove(row.getLong(0)));
+          return readModel.removeBooks(gone);
+        });
   }
 }
