@@ -1,6 +1,5 @@
 package io.cqrsbooks.system;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -16,10 +15,10 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class CrashTest extends SystemTest {
 
-  /** Hides SystemTest's: here both sides run as their own JVMs, so they can be killed. */
-  @BeforeAll
-  static void startSystem() throws Exception {
-    system = TestSystem.startInProcesses();
+  /** Here both sides run as their own JVMs, so they can be killed. */
+  @Override
+  TestSystem newSystem() throws Exception {
+    return TestSystem.startInProcesses();
   }
 
   @Test

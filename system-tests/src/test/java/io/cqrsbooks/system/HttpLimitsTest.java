@@ -1,7 +1,6 @@
 package io.cqrsbooks.system;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -23,9 +22,9 @@ import static org.junit.jupiter.api.Assertions.*;
  */
 class HttpLimitsTest extends SystemTest {
 
-  @BeforeAll
-  static void startSystem() throws Exception {
-    system = TestSystem.start(config -> config.getJsonObject("http")
+  @Override
+  TestSystem newSystem() throws Exception {
+    return TestSystem.start(config -> config.getJsonObject("http")
         .put("idleTimeoutSeconds", 2).put("requestTimeoutMillis", 1500));
   }
 

@@ -1,6 +1,5 @@
 package io.cqrsbooks.system;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -27,10 +26,10 @@ class SoakTest extends SystemTest {
   private static final long SEED = Long.getLong("soak.seed", 20261125L);
   /** Operations a second per client: paced, so that faults land throughout the run. */
   private static final int RATE = Integer.getInteger("soak.rate", 50);
-  /** Hides SystemTest's: here both sides run as their own JVMs, so they can be killed. */
-  @BeforeAll
-  static void startSystem() throws Exception {
-    system = TestSystem.startInProcesses();
+  /** Here both sides run as their own JVMs, so they can be killed. */
+  @Override
+  TestSystem newSystem() throws Exception {
+    return TestSystem.startInProcesses();
   }
 
   @Test

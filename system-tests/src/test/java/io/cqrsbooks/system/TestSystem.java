@@ -29,6 +29,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -422,11 +423,22 @@ final class TestSystem implements AutoCloseable {
       }
     }
     vertx.close();
-    servers.close();
+    try {
+      servers.close();
+    } finally {
+      deleteDataDir();
+    }
+  }
+
+  /** The servers' files (about 350 MB, most of it MariaDB's binaries), whatever happened before. */
+  private void deleteDataDir() {
     try (var paths = Files.walk(dataDir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException ignored) {
-      // temp folder; best effort
+    } catch (IOException | UncheckedIOException e) {
+      System.err.println("could not delete the test system's folder " + dataDir + ": " + e);
+    }
+    if (Files.exists(dataDir)) {
+      System.err.println("the test system's folder " + dataDir + " is still there after closing");
     }
   }
 }
