@@ -38,9 +38,6 @@ import java.util.Map;
  */
 public final class BookEventConsumer extends VerticleBase {
 
-  /** Event-bus address of applied changes: {@code {type, bid, version, book}}. */
-  public static final String CHANGES_ADDRESS = "cqrs-books.book-changes";
-
   private static final Logger LOG = LoggerFactory.getLogger(BookEventConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   private static final long RETRY_MILLIS = 1000;
@@ -220,12 +217,7 @@ public final class BookEventConsumer extends VerticleBase {
   }
 
   private void announce(BookEvent event) {
-    JsonObject change = new JsonObject()
-        .put("type", event.type().name())
-        .put("bid", event.bid())
-        .put("version", event.version())
-        .put("book", event.book() == null ? null : BookJson.toJson(event.book()));
-    vertx.eventBus().publish(CHANGES_ADDRESS, change);
+    vertx.eventBus().publish(BookChange.ADDRESS, new BookChange(event.type(), event.bid(), event.version(), event.book()));
   }
 
   private void retryLater(Runnable action) {

@@ -2,7 +2,6 @@ package io.cqrsbooks.query;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.LinkedHashSet;
@@ -10,7 +9,7 @@ import java.util.Set;
 
 /**
  * {@code GET /api/books/changes}: Server-Sent Events, one {@code change} event per applied change.
- * Each change is encoded once and written to every open stream of this verticle instance.
+ * Each change is encoded once per verticle instance with open streams, and written to each of them.
  */
 final class ChangeStream {
 
@@ -19,8 +18,12 @@ final class ChangeStream {
   private final Set<HttpServerResponse> open = new LinkedHashSet<>();
 
   ChangeStream(Vertx vertx) {
-    vertx.eventBus().<JsonObject>localConsumer(BookEventConsumer.CHANGES_ADDRESS,
-        message -> broadcast("event: change\ndata: " + message.body().encode() + "\n\n"));
+    vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> {
+      // Encoded only where someone listens: most changes reach an instance with no stream open.
+      if (!open.isEmpty()) {
+        broadcast("event: change\ndata: " + message.body().toJson().encode() + "\n\n");
+      }
+    });
     // Keeps proxies from closing quiet streams and lets us notice clients that went away.
     vertx.setPeriodic(HEARTBEAT_MILLIS, tick -> broadcast(": keep-alive\n\n"));
   }

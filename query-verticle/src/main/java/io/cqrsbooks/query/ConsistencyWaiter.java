@@ -5,7 +5,6 @@ import io.cqrsbooks.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,8 +33,8 @@ final class ConsistencyWaiter {
     this.vertx = vertx;
     this.readModel = readModel;
     this.timeout = timeout;
-    vertx.eventBus().<JsonObject>localConsumer(BookEventConsumer.CHANGES_ADDRESS,
-        message -> applied(message.body().getLong("bid"), message.body().getLong("version")));
+    vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS,
+        message -> applied(message.body().bid(), message.body().version()));
   }
 
   /** Succeeds once every token is satisfied; fails with the first 503 otherwise. */

@@ -30,6 +30,7 @@ public final class QueryService extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BookChange.register(vertx.eventBus());
     ReadModel readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL),
         settings.mongo().atomicVersionGuard());
     // Read-only and used by the bootstrap alone; a small pool is plenty.
@@ -40,5 +41,11 @@ public final class QueryService extends VerticleBase {
             settings.bootstrapBatchSize(), settings.readModelCheckEvery())))
         .onSuccess(consumer -> LOG.info("query API listening on port {} ({} instance(s)), read model {}",
             settings.httpPort(), settings.instances(), settings.mongo().database()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    BookChange.unregister(vertx.eventBus());
+    return Future.succeededFuture();
   }
 }
