@@ -13,9 +13,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Holds a query until the read model has applied the command behind a consistency token, at most
- * for the configured time. Woken by locally applied changes; re-checks MongoDB periodically too, for
- * changes applied by another query instance.
+ * Holds a query until the read model has applied the commands behind its consistency tokens, at most for
+ * the configured time. Woken by locally applied changes; re-checks MongoDB periodically too, for changes
+ * applied by another query instance, with one lookup for all of a query's tokens still pending.
  */
 final class ConsistencyWaiter {
 
@@ -26,7 +26,11 @@ final class ConsistencyWaiter {
   private final Duration timeout;
   private final Map<Long, List<Waiting>> waitingByBid = new HashMap<>();
 
-  private record Waiting(ConsistencyToken token, Promise<Void> promise, long deadline) {
+  /**
+   * One waiting query: the books it is registered under, and its tokens not yet satisfied ({@code pending}
+   * shrinks; only this verticle's event loop touches it).
+   */
+  private record Waiting(List<Long> bids, List<ConsistencyToken> pending, Promise<Void> promise, long deadline) {
   }
 
   ConsistencyWaiter(Vertx vertx, ReadModel readModel, Duration timeout) {
@@ -37,18 +41,15 @@ final class ConsistencyWaiter {
         message -> applied(message.body().bid(), message.body().version()));
   }
 
-  /** Succeeds once every token is satisfied; fails with the first 503 otherwise. */
+  /** Succeeds once every token is satisfied; fails with a 503 when the time is up first. */
   Future<Void> awaitAll(List<ConsistencyToken> tokens) {
-    if (tokens.size() == 1) {
-      return await(tokens.get(0));
-    }
-    return Future.all(tokens.stream().map(this::await).toList()).mapEmpty();
-  }
-
-  Future<Void> await(ConsistencyToken token) {
-    Waiting waiting = new Waiting(token, Promise.promise(), System.nanoTime() + timeout.toNanos());
+    List<Long> bids = tokens.stream().map(ConsistencyToken::bid).distinct().toList();
+    Waiting waiting = new Waiting(bids, new ArrayList<>(tokens), Promise.promise(),
+        System.nanoTime() + timeout.toNanos());
     // Registered before the first look, so a change applied in between still wakes it.
-    waitingByBid.computeIfAbsent(token.bid(), bid -> new ArrayList<>()).add(waiting);
+    for (long bid : bids) {
+      waitingByBid.computeIfAbsent(bid, key -> new ArrayList<>()).add(waiting);
+    }
     check(waiting);
     return waiting.promise().future();
   }
@@ -57,8 +58,12 @@ final class ConsistencyWaiter {
     if (waiting.promise().future().isComplete()) {
       return;
     }
-    readModel.visibleVersion(waiting.token().bid()).onComplete(result -> {
-      if (result.succeeded() && waiting.token().isSatisfiedBy(result.result())) {
+    List<Long> bids = waiting.pending().stream().map(ConsistencyToken::bid).distinct().toList();
+    readModel.visibleVersions(bids).onComplete(result -> {
+      if (result.succeeded()) {
+        waiting.pending().removeIf(token -> token.isSatisfiedBy(result.result().getOrDefault(token.bid(), 0L)));
+      }
+      if (waiting.pending().isEmpty()) {
         settle(waiting, null);
       } else if (System.nanoTime() >= waiting.deadline()) {
         settle(waiting, new ApiException(503, "the read model has not applied that command yet; try again",
@@ -75,24 +80,30 @@ final class ConsistencyWaiter {
       return;
     }
     for (Waiting w : List.copyOf(waiting)) {
-      if (w.token().isSatisfiedBy(version)) {
+      w.pending().removeIf(token -> token.bid() == bid && token.isSatisfiedBy(version));
+      if (w.pending().isEmpty()) {
         settle(w, null);
       }
     }
   }
 
   private void settle(Waiting waiting, ApiException failure) {
-    List<Waiting> forBook = waitingByBid.get(waiting.token().bid());
-    if (forBook != null) {
-      forBook.remove(waiting);
-      if (forBook.isEmpty()) {
-        waitingByBid.remove(waiting.token().bid());
+    if (waiting.promise().future().isComplete()) {
+      return;
+    }
+    for (long bid : waiting.bids()) {
+      List<Waiting> forBook = waitingByBid.get(bid);
+      if (forBook != null) {
+        forBook.remove(waiting);
+        if (forBook.isEmpty()) {
+          waitingByBid.remove(bid);
+        }
       }
     }
     if (failure == null) {
-      waiting.promise().tryComplete();
+      waiting.promise().complete();
     } else {
-      waiting.promise().tryFail(failure);
+      waiting.promise().fail(failure);
     }
   }
 }

@@ -159,19 +159,25 @@ public final class ReadModel {
   }
 
   /**
-   * The version of the book a query sees now: the live document's when there is one, else the
-   * tombstone's; 0 when neither. A deletion records its tombstone before it removes the document, so
+   * The version of each book a query sees now: the live document's when there is one, else the
+   * tombstone's; absent when neither. A deletion records its tombstone before it removes the document, so
    * the tombstone alone would claim the removal while queries still find the book.
    */
-  Future<Long> visibleVersion(long bid) {
-    JsonObject filter = new JsonObject().put(ID, bid);
-    JsonObject versionOnly = new JsonObject().put(BookFields.VERSION, 1);
-    return Future.all(mongo.findOne(BOOKS, filter, versionOnly), mongo.findOne(TOMBSTONES, filter, versionOnly))
+  Future<Map<Long, Long>> visibleVersions(List<Long> bids) {
+    JsonObject filter = bids.size() == 1
+        ? new JsonObject().put(ID, bids.get(0))
+        : new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(bids)));
+    FindOptions versionOnly = new FindOptions().setFields(new JsonObject().put(BookFields.VERSION, 1));
+    return Future.all(mongo.findWithOptions(TOMBSTONES, filter, versionOnly), mongo.findWithOptions(BOOKS, filter, versionOnly))
         .map(found -> {
-          JsonObject live = found.resultAt(0);
-          JsonObject tombstone = found.resultAt(1);
-          JsonObject seen = live != null ? live : tombstone;
-          return seen == null ? 0L : seen.getLong(BookFields.VERSION);
+          Map<Long, Long> versions = new HashMap<>();
+          // Tombstones first, so a live document's version replaces its tombstone's.
+          for (int i = 0; i < 2; i++) {
+            for (JsonObject doc : found.<List<JsonObject>>resultAt(i)) {
+              versions.put(doc.getLong(ID), doc.getLong(BookFields.VERSION));
+            }
+          }
+          return versions;
         });
   }
 

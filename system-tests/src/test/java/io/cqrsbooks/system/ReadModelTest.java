@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import static io.cqrsbooks.system.TestSystem.await;
 import static io.cqrsbooks.system.TestSystem.awaitTrue;
@@ -77,6 +78,23 @@ class ReadModelTest extends SystemTest {
       assertEquals(200, list.statusCode());
       assertEquals(bid, list.bodyAsJsonObject().getJsonArray("items").getJsonObject(0).getLong("bid"), "write " + i);
     }
+  }
+
+  @Test
+  void aQueryWithSeveralTokensWaitsForTheLastOfThem() {
+    String tag = "W" + UUID.randomUUID().toString().substring(0, 8);
+    String first = system.createBook(book(tag + " first", 1, 1)).getHeader("X-Consistency-Token");
+    long second = system.createBook(book(tag + " second", 1, 1)).bodyAsJsonObject().getLong("bid");
+    // Waits for the first create and for the second book's next version, which is not written yet.
+    CompletableFuture<HttpResponse<Buffer>> waiting = CompletableFuture.supplyAsync(
+        () -> system.get("/api/books?q=" + tag, "X-Consistency-Token", first + ", " + second + ".2"));
+    TestSystem.sleep(500);
+    assertFalse(waiting.isDone(), "answered before its last token was satisfied");
+    system.command(HttpMethod.PUT, "/api/books/" + second, book(tag + " second, revised", 2, 2));
+    HttpResponse<Buffer> list = waiting.join();
+    assertEquals(200, list.statusCode());
+    assertEquals(List.of(tag + " first", tag + " second, revised"), list.bodyAsJsonObject().getJsonArray("items")
+        .stream().map(item -> ((JsonObject) item).getString("title")).sorted().toList());
   }
 
   @Test
