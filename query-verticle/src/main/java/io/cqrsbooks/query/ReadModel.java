@@ -22,6 +22,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BinaryOperator;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -75,18 +76,7 @@ public final class ReadModel {
    * {@code $in} lookup per collection, so the caller can leave out stale writes before writing.
    */
   Future<Map<Long, Long>> appliedVersions(Collection<Long> bids) {
-    JsonObject filter = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
-    FindOptions versionOnly = new FindOptions().setFields(new JsonObject().put(BookFields.VERSION, 1));
-    return Future.all(mongo.findWithOptions(BOOKS, filter, versionOnly), mongo.findWithOptions(TOMBSTONES, filter, versionOnly))
-        .map(found -> {
-          Map<Long, Long> versions = new HashMap<>();
-          for (int i = 0; i < 2; i++) {
-            for (JsonObject doc : found.<List<JsonObject>>resultAt(i)) {
-              versions.merge(doc.getLong(ID), doc.getLong(BookFields.VERSION), Math::max);
-            }
-          }
-          return versions;
-        });
+    return versions(bids, BOOKS, TOMBSTONES, Math::max);
   }
 
   /**
@@ -163,18 +153,26 @@ public final class ReadModel {
    * tombstone's; absent when neither. A deletion records its tombstone before it removes the document, so
    * the tombstone alone would claim the removal while queries still find the book.
    */
-  Future<Map<Long, Long>> visibleVersions(List<Long> bids) {
+  Future<Map<Long, Long>> visibleVersions(Collection<Long> bids) {
+    return versions(bids, TOMBSTONES, BOOKS, (tombstone, live) -> live);
+  }
+
+  /**
+   * {bid: version} from two collections, one indexed lookup each ({@code _id} itself for a single book),
+   * a bid found in both combined by {@code merge(firstVersion, secondVersion)}.
+   */
+  private Future<Map<Long, Long>> versions(Collection<Long> bids, String first, String second,
+      BinaryOperator<Long> merge) {
     JsonObject filter = bids.size() == 1
-        ? new JsonObject().put(ID, bids.get(0))
-        : new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(bids)));
+        ? new JsonObject().put(ID, bids.iterator().next())
+        : new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
     FindOptions versionOnly = new FindOptions().setFields(new JsonObject().put(BookFields.VERSION, 1));
-    return Future.all(mongo.findWithOptions(TOMBSTONES, filter, versionOnly), mongo.findWithOptions(BOOKS, filter, versionOnly))
+    return Future.all(mongo.findWithOptions(first, filter, versionOnly), mongo.findWithOptions(second, filter, versionOnly))
         .map(found -> {
           Map<Long, Long> versions = new HashMap<>();
-          // Tombstones first, so a live document's version replaces its tombstone's.
           for (int i = 0; i < 2; i++) {
             for (JsonObject doc : found.<List<JsonObject>>resultAt(i)) {
-              versions.put(doc.getLong(ID), doc.getLong(BookFields.VERSION));
+              versions.merge(doc.getLong(ID), doc.getLong(BookFields.VERSION), merge);
             }
           }
           return versions;
