@@ -4,6 +4,7 @@
 #   ./run.sh test            install what the tests need (Debian's chromium), then run every test
 #   ./run.sh build           build the two jars only
 #   ./run.sh command|query   run one role (any other arguments go to the jar, e.g. --conf file.json)
+#   ./run.sh servers         only the embedded MariaDB, Kafka and MongoDB-wire servers, for several processes
 #   ./run.sh soak [N] [SEED] the long fault-injection soak (default 100000 operations; CI runs 10000)
 #   ./run.sh token           print a command token (signed with the configured key, or the embedded one in data/)
 set -euo pipefail
@@ -73,7 +74,7 @@ case "$command" in
     if needs_build; then build >&2; fi
     exec java $JAVA_OPTS -jar "$JAR" "$@"
     ;;
-  run | all | command | query | -*)
+  run | all | command | query | servers | -*)
     check_prerequisites
     if needs_build; then build; fi
     if [ "$command" = run ] && [ $# -gt 0 ]; then shift; fi
@@ -81,6 +82,6 @@ case "$command" in
     exec java $JAVA_OPTS -jar "$JAR" "$@"
     ;;
   *)
-    die "unknown command '$command'; use ./run.sh [test|build|soak|command|query|token]"
+    die "unknown command '$command'; use ./run.sh [test|build|soak|command|query|servers|token]"
     ;;
 esac

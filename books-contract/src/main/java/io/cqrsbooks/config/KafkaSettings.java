@@ -45,6 +45,22 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
     return config;
   }
 
+  /**
+   * A query process's own read of every partition, for its live change feed: no group (it takes all
+   * partitions itself and commits nothing), only committed transactions, from where it is told to seek.
+   */
+  public Map<String, String> feedConfig() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("key.deserializer", STRING_DESERIALIZER);
+    config.put("value.deserializer", STRING_DESERIALIZER);
+    config.put("enable.auto.commit", "false");
+    config.put("auto.offset.reset", "latest");
+    config.put("max.poll.records", "1000");
+    config.put("isolation.level", "read_committed");
+    return config;
+  }
+
   /** Offsets are committed by hand, only after the read model acknowledged the events. */
   public Map<String, String> consumerConfig() {
     Map<String, String> config = new HashMap<>();

@@ -25,7 +25,8 @@ public final class CommandService extends VerticleBase {
   public Future<?> start() {
     return Migrations.apply(vertx, settings.mysql().connectOptions())
         .compose(migrated -> vertx.deployVerticle(new OutboxRelay(
-            settings.mysql(), settings.kafka(), settings.relayPollEvery(), settings.outboxRetention())))
+            settings.mysql(), settings.kafka(), settings.relayPollEvery(), settings.outboxRetention(),
+            settings.relayFailover())))
         .compose(relay -> vertx.deployVerticle(() -> new CommandApiVerticle(settings),
             new DeploymentOptions().setInstances(settings.instances())))
         .onSuccess(api -> LOG.info("command API listening on port {} ({} instance(s)), writing {}",

@@ -39,7 +39,16 @@ final class CommandSql {
             published_at DATETIME(6) NULL,
             KEY outbox_unpublished (published_at, id)
           ) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin
-          """)));
+          """)),
+      // The identity of this database: a read model built from another one must be copied again.
+      new Migration(2, "store epoch", List.of(
+          """
+          CREATE TABLE IF NOT EXISTS store_epoch (
+            id    TINYINT  NOT NULL PRIMARY KEY,
+            epoch CHAR(36) NOT NULL
+          ) ENGINE=InnoDB
+          """,
+          "INSERT IGNORE INTO store_epoch (id, epoch) VALUES (1, UUID())")));
 
   static final String CREATE_MIGRATIONS_TABLE = """
       CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -52,6 +61,12 @@ final class CommandSql {
       "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, UTC_TIMESTAMP(6))";
   static final String LOCK = "SELECT GET_LOCK(?, ?)";
   static final String UNLOCK = "SELECT RELEASE_LOCK(?)";
+  static final String RENEW_LEASE = "DO 1";
+
+  /** The server closes the session, and so frees its named lock, after this many silent seconds. */
+  static String leaseTerm(long seconds) {
+    return "SET SESSION wait_timeout = " + seconds;
+  }
 
   static final String INSERT_BOOK = """
       INSERT INTO books (title, author, category, pages, price, published_date, description, version,

@@ -29,8 +29,10 @@ import java.util.List;
  * <p>Woken by every local commit, so the happy path has no polling delay; a periodic tick covers
  * commits made by other instances and retries after Kafka or MySQL outages. Only the instance that
  * holds a MySQL named lock publishes; the lock lives on the relay's own connection, so it is released
- * the moment that instance or its connection dies. A crash between sending and marking re-sends a
- * batch: the read side's version guard makes that harmless.
+ * the moment that process dies. That connection's {@code wait_timeout} is the lease's term: the holder
+ * renews it several times a term, so a holder cut off from MySQL loses the lock within the failover
+ * time and a standby, competing on its tick, takes over from where the outbox stands. A crash between
+ * sending and marking re-sends a batch: the read side's version guard makes that harmless.
  */
 public final class OutboxRelay extends VerticleBase {
 
@@ -46,6 +48,7 @@ public final class OutboxRelay extends VerticleBase {
   private final KafkaSettings kafka;
   private final Duration pollEvery;
   private final Duration retention;
+  private final Duration leaseTerm;
 
   private KafkaProducer<String, String> producer;
   private KafkaAdminClient admin;
@@ -55,11 +58,17 @@ public final class OutboxRelay extends VerticleBase {
   private boolean wakeAgain;
   private boolean failing;
 
-  public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, Duration pollEvery, Duration retention) {
+  /**
+   * @param failover longest time from the holder's death (or loss of its MySQL connection) to a standby
+   *     publishing: the lease term plus one standby tick
+   */
+  public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, Duration pollEvery, Duration retention,
+      Duration failover) {
     this.mysql = mysql;
     this.kafka = kafka;
     this.pollEvery = pollEvery;
     this.retention = retention;
+    this.leaseTerm = Duration.ofSeconds(Math.max(1, failover.minus(pollEvery).toSeconds()));
   }
 
   @Override
@@ -75,6 +84,7 @@ public final class OutboxRelay extends VerticleBase {
     });
     vertx.setPeriodic(pollEvery.toMillis(), tick -> wake());
     vertx.setPeriodic(PURGE_EVERY.toMillis(), tick -> purgePublished());
+    vertx.setPeriodic(Math.max(100, leaseTerm.toMillis() / 4), tick -> renewLease());
     wake();
     return Future.succeededFuture();
   }
@@ -118,17 +128,34 @@ public final class OutboxRelay extends VerticleBase {
       return Future.succeededFuture(true);
     }
     return MySQLConnection.connect(vertx, mysql.connectOptions()).compose(connection ->
-        connection.preparedQuery(CommandSql.LOCK).execute(Tuple.of(LEASE_NAME, 0)).map(rows -> {
-          Integer granted = rows.iterator().next().getInteger(0);
-          if (granted != null && granted == 1) {
-            lease = connection;
-            connection.closeHandler(closed -> lease = null);
-            LOG.info("this instance now relays the outbox to Kafka topic '{}'", kafka.topic());
-            return true;
-          }
-          connection.close();
-          return false;
-        }));
+        connection.query(CommandSql.leaseTerm(leaseTerm.toSeconds())).execute()
+            .compose(termSet -> connection.preparedQuery(CommandSql.LOCK).execute(Tuple.of(LEASE_NAME, 0)))
+            .map(rows -> {
+              Integer granted = rows.iterator().next().getInteger(0);
+              if (granted != null && granted == 1) {
+                lease = connection;
+                connection.closeHandler(closed -> lease = null);
+                LOG.info("this instance now relays the outbox to Kafka topic '{}'", kafka.topic());
+                return true;
+              }
+              connection.close();
+              return false;
+            })
+            .onFailure(failure -> connection.close()));
+  }
+
+  /** Any statement restarts the lease connection's wait_timeout; independent of publishing, which may stall on Kafka. */
+  private void renewLease() {
+    SqlConnection connection = lease;
+    if (connection != null) {
+      connection.query(CommandSql.RENEW_LEASE).execute().onFailure(failure -> {
+        LOG.warn("the relay lease could not be renewed, giving it up: {}", failure.getMessage());
+        if (lease == connection) {
+          lease = null;
+        }
+        connection.close();
+      });
+    }
   }
 
   private Future<Void> ensureTopic() {

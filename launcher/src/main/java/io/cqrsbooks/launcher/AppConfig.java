@@ -162,10 +162,18 @@ public final class AppConfig {
     positive(config, "command.instances");
     positive(config, "query.instances");
     positive(config, "command.relayPollMillis");
+    positive(config, "command.relayFailoverSeconds");
+    JsonObject command = config.getJsonObject("command");
+    if (command.getInteger("relayPollMillis") >= command.getInteger("relayFailoverSeconds") * 1000) {
+      throw new ConfigException(environmentName("command.relayPollMillis") + " (command.relayPollMillis) must be"
+          + " shorter than command.relayFailoverSeconds: a standby competes for the relay lease on that tick");
+    }
     positive(config, "command.outboxRetentionSeconds");
     positive(config, "query.consistencyTimeoutMillis");
     positive(config, "query.bootstrapBatchSize");
     positive(config, "query.readModelCheckMillis");
+    positive(config, "query.changeReplayWindow");
+    positive(config, "query.changeStreamBufferKb");
     positive(config, "http.idleTimeoutSeconds");
     positive(config, "http.requestTimeoutMillis");
     positive(config, "auth.tokenTtlMinutes");

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * {@code java -jar cqrs-books.jar [command|query|all] [--conf file.json]}: runs the chosen roles
  * (all by default) with the configuration from conf/, the file and the environment.
- * {@code java -jar cqrs-books.jar token [--conf file.json]} prints a command token.
+ * {@code java -jar cqrs-books.jar token [--conf file.json]} prints a command token;
+ * {@code java -jar cqrs-books.jar servers [--conf file.json]} runs only the embedded servers.
  */
 public final class Main {
 
@@ -26,6 +27,10 @@ public final class Main {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("token")) {
       printToken(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("servers")) {
+      runServers(Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     long started = System.nanoTime();
@@ -76,7 +81,7 @@ public final class Main {
         case "command", "query" -> roles.add(args[i]);
         case "all" -> roles.addAll(List.of("command", "query"));
         default -> throw new ConfigException("unknown argument '" + args[i]
-            + "'; usage: java -jar cqrs-books.jar [command|query|all|token] [--conf file.json]");
+            + "'; usage: java -jar cqrs-books.jar [command|query|all|servers|token] [--conf file.json]");
       }
     }
     Map<String, String> environment = new HashMap<>(System.getenv());
@@ -84,6 +89,19 @@ public final class Main {
       environment.put(AppConfig.environmentName("roles"), String.join(",", roles));
     }
     return AppConfig.load(file, environment);
+  }
+
+  /** {@code servers [--conf file]}: the embedded servers alone, until Ctrl-C or SIGTERM. */
+  private static void runServers(String[] args) {
+    try {
+      ServersOnly.run(configure(args));
+    } catch (ConfigException e) {
+      System.err.println("cqrs-books: configuration error: " + e.getMessage());
+      System.exit(2);
+    } catch (Exception e) {
+      System.err.println("cqrs-books: the servers could not start: " + e);
+      System.exit(1);
+    }
   }
 
   /** {@code token [--conf file]}: prints a command token signed with the configured (or local) key. */

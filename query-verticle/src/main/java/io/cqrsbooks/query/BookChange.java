@@ -1,6 +1,6 @@
 package io.cqrsbooks.query;
 
-import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.contract.BookJson;
 import io.vertx.core.buffer.Buffer;
@@ -9,22 +9,30 @@ import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A change the consumer applied to the read model, announced on the local event bus to every query API
- * instance (for its change streams and its consistency waiters). It is immutable, so it is handed over
- * by reference: a {@link JsonObject} message would be deep-copied for each of those listeners.
+ * A change applied to the read model (by this query process or another), as the {@link ChangeFeed}
+ * announces it on the local event bus to every query API instance, for its change streams and its
+ * consistency waiters. It is immutable, so it is handed over by reference: a {@link JsonObject} message
+ * would be deep-copied for each of those listeners.
+ *
+ * @param partition the topic partition the event came from
+ * @param offset its offset there
+ * @param after the feed's position once this change is delivered: the SSE id of a client that has it
+ * @param data the SSE data, {@code {type, bid, version, book}} with {@code book} null for a deletion,
+ *     encoded once per process
  */
-record BookChange(BookEventType type, long bid, long version, Book book) {
+record BookChange(BookEventType type, long bid, long version, int partition, long offset, FeedPosition after,
+                  String data) {
 
   /** Local event-bus address of applied changes. */
   static final String ADDRESS = "cqrs-books.book-changes";
 
-  /** {@code {type, bid, version, book}}, with {@code book} null for a deletion: what the SSE stream sends. */
-  JsonObject toJson() {
-    return new JsonObject()
-        .put("type", type.name())
-        .put("bid", bid)
-        .put("version", version)
-        .put("book", book == null ? null : BookJson.toJson(book));
+  static BookChange of(BookEvent event, int partition, long offset, FeedPosition after) {
+    JsonObject json = new JsonObject()
+        .put("type", event.type().name())
+        .put("bid", event.bid())
+        .put("version", event.version())
+        .put("book", event.book() == null ? null : BookJson.toJson(event.book()));
+    return new BookChange(event.type(), event.bid(), event.version(), partition, offset, after, json.encode());
   }
 
   /** Lets changes travel the event bus of this Vert.x instance; undone by {@link #unregister}. */

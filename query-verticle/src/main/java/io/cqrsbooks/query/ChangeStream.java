@@ -2,30 +2,59 @@ package io.cqrsbooks.query;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code GET /api/books/changes}: Server-Sent Events, one {@code change} event per applied change.
- * Each change is encoded once per verticle instance with open streams, and written to each of them.
+ * {@code GET /api/books/changes}: Server-Sent Events, one {@code change} event per applied change, each
+ * with an {@code id:} (its {@link FeedPosition}). A client that reconnects with {@code Last-Event-ID}
+ * first receives the changes it missed, from the {@link ChangeWindow}; one too far behind receives a
+ * {@code reload} event instead. A client whose buffer fills (it reads too slowly) gets a final
+ * {@code closing} event and is closed, so one slow reader cannot grow the server's memory.
  */
 final class ChangeStream {
 
+  static final String LAST_EVENT_ID = "Last-Event-ID";
   private static final long HEARTBEAT_MILLIS = 15_000;
+  /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
+  private static final long CLOSE_GRACE_MILLIS = 10_000;
 
-  private final Set<HttpServerResponse> open = new LinkedHashSet<>();
+  private final Vertx vertx;
+  private final ChangeWindow window;
+  private final int bufferBytes;
+  private final Set<Client> open = new LinkedHashSet<>();
 
-  ChangeStream(Vertx vertx) {
+  /** One open stream and the position of the last change it was sent. */
+  private static final class Client {
+    final HttpServerResponse response;
+    FeedPosition cursor;
+
+    Client(HttpServerResponse response, FeedPosition cursor) {
+      this.response = response;
+      this.cursor = cursor;
+    }
+  }
+
+  ChangeStream(Vertx vertx, ChangeWindow window, int bufferBytes) {
+    this.vertx = vertx;
+    this.window = window;
+    this.bufferBytes = bufferBytes;
     vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> {
-      // Encoded only where someone listens: most changes reach an instance with no stream open.
-      if (!open.isEmpty()) {
-        broadcast("event: change\ndata: " + message.body().toJson().encode() + "\n\n");
+      for (Client client : List.copyOf(open)) {
+        send(client, message.body());
       }
     });
     // Keeps proxies from closing quiet streams and lets us notice clients that went away.
-    vertx.setPeriodic(HEARTBEAT_MILLIS, tick -> broadcast(": keep-alive\n\n"));
+    vertx.setPeriodic(HEARTBEAT_MILLIS, tick -> List.copyOf(open).forEach(client -> write(client, ": keep-alive\n\n")));
+  }
+
+  int openStreams() {
+    return open.size();
   }
 
   void subscribe(RoutingContext ctx) {
@@ -34,21 +63,71 @@ final class ChangeStream {
         .putHeader("Content-Type", "text/event-stream; charset=utf-8")
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
-    open.add(response);
-    response.closeHandler(closed -> open.remove(response));
-    response.exceptionHandler(failure -> open.remove(response));
+    response.setWriteQueueMaxSize(bufferBytes);
+    Client client = new Client(response, null);
+    response.closeHandler(closed -> open.remove(client));
+    response.exceptionHandler(failure -> open.remove(client));
     response.write("retry: 2000\n: connected\n\n");
+    if (!window.started()) {
+      // The feed has not found the topic yet: nothing has been announced, so there is nothing to miss.
+      client.cursor = FeedPosition.of();
+      open.add(client);
+      return;
+    }
+    String lastEventId = ctx.request().getHeader(LAST_EVENT_ID);
+    Optional<FeedPosition> since = lastEventId == null ? Optional.of(window.current()) : FeedPosition.parse(lastEventId);
+    Optional<List<BookChange>> missed = since.flatMap(window::since);
+    if (missed.isEmpty()) {
+      client.cursor = window.current();
+      open.add(client);
+      String reason = since.isEmpty()
+          ? "Last-Event-ID is not an id this service handed out"
+          : "the changes since Last-Event-ID are no longer held (the window keeps the most recent ones)";
+      write(client, event(client.cursor.encode(), "reload", new JsonObject().put("reason", reason).encode()));
+      return;
+    }
+    client.cursor = since.get();
+    open.add(client);
+    // Says where the client stands even if no change comes before it disconnects.
+    write(client, event(client.cursor.encode(), "ready", "{}"));
+    missed.get().forEach(change -> send(client, change));
   }
 
-  private void broadcast(String frame) {
-    for (HttpServerResponse response : Set.copyOf(open)) {
-      // A client that cannot keep up is dropped rather than buffered without bound; it reconnects.
-      if (response.writeQueueFull()) {
-        open.remove(response);
-        response.reset();
-      } else {
-        response.write(frame);
-      }
+  /** Sends a change the client does not have yet; its id is the client's position once it has it. */
+  private void send(Client client, BookChange change) {
+    if (change.offset() < client.cursor.next(change.partition())) {
+      return;
     }
+    FeedPosition next = client.cursor.max(change.after());
+    String id = next.equals(change.after()) ? change.after().encode() : next.encode();
+    client.cursor = next;
+    write(client, event(id, "change", change.data()));
+  }
+
+  private static String event(String id, String name, String data) {
+    return "id: " + id + "\nevent: " + name + "\ndata: " + data + "\n\n";
+  }
+
+  private void write(Client client, String frame) {
+    if (!open.contains(client)) {
+      return;
+    }
+    if (client.response.writeQueueFull()) {
+      closeSlow(client);
+    } else {
+      client.response.write(frame);
+    }
+  }
+
+  /** The client did not keep up: one last event saying so, then the stream ends (it may reconnect). */
+  private void closeSlow(Client client) {
+    open.remove(client);
+    client.response.end("event: closing\ndata: " + new JsonObject()
+        .put("reason", "this client read the stream too slowly; reconnect with Last-Event-ID").encode() + "\n\n");
+    vertx.setTimer(CLOSE_GRACE_MILLIS, timer -> {
+      if (!client.response.closed()) {
+        client.response.reset();
+      }
+    });
   }
 }

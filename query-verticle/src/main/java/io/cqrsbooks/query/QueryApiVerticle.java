@@ -26,13 +26,15 @@ public final class QueryApiVerticle extends VerticleBase {
 
   private final QuerySettings settings;
   private final QueryStatus status;
+  private final ChangeWindow window;
   private ReadModel readModel;
   private ConsistencyWaiter consistency;
   private ChangeStream changes;
 
-  QueryApiVerticle(QuerySettings settings, QueryStatus status) {
+  QueryApiVerticle(QuerySettings settings, QueryStatus status, ChangeWindow window) {
     this.settings = settings;
     this.status = status;
+    this.window = window;
   }
 
   @Override
@@ -40,7 +42,7 @@ public final class QueryApiVerticle extends VerticleBase {
     readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), QueryService.MONGO_POOL),
         settings.mongo().atomicVersionGuard());
     consistency = new ConsistencyWaiter(vertx, readModel, settings.consistencyTimeout());
-    changes = new ChangeStream(vertx);
+    changes = new ChangeStream(vertx, window, settings.changeStreamBufferBytes());
 
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);

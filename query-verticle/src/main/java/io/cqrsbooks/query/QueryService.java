@@ -9,19 +9,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The query side: starts the HTTP API (so health is answered at once) and the consumer, which creates
- * the read model's indexes, bootstraps it from MySQL and then follows the event stream.
+ * The query side, composed here: the HTTP API (started first, so health is answered at once), the change
+ * feed that announces every applied change to it, and the consumer, which bootstraps the read model from
+ * MySQL and then follows the event stream.
  */
 public final class QueryService extends VerticleBase {
 
   static final String MONGO_POOL = "cqrs-books-read-model";
+  /** Change data the replay window holds at most, whatever its count allows. */
+  private static final long REPLAY_WINDOW_BYTES = 32L * 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
 
   private final QuerySettings settings;
   private final QueryStatus status = new QueryStatus();
+  private final ChangeWindow window;
 
   public QueryService(QuerySettings settings) {
     this.settings = settings;
+    this.window = new ChangeWindow(settings.changeReplayWindow(), REPLAY_WINDOW_BYTES);
   }
 
   public QueryStatus status() {
@@ -33,13 +38,18 @@ public final class QueryService extends VerticleBase {
     BookChange.register(vertx.eventBus());
     ReadModel readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL),
         settings.mongo().atomicVersionGuard());
-    // Read-only and used by the bootstrap alone; a small pool is plenty.
+    // Read-only, used by the bootstrap alone.
     Pool mysql = settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap");
-    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, status),
+    ReadModelBootstrap bootstrap = new ReadModelBootstrap(mysql, readModel, status, settings.bootstrapBatchSize(),
+        new StreamCoverage(vertx, settings.kafka()), settings.kafka().groupId());
+    BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, new BookProjection(readModel),
+        new DeadLetters(readModel, status), new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery()),
+        status);
+    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, status, window),
             new DeploymentOptions().setInstances(settings.instances()))
-        .compose(api -> vertx.deployVerticle(new BookEventConsumer(settings.kafka(), readModel, mysql, status,
-            settings.bootstrapBatchSize(), settings.readModelCheckEvery())))
-        .onSuccess(consumer -> LOG.info("query API listening on port {} ({} instance(s)), read model {}",
+        .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window)))
+        .compose(feed -> vertx.deployVerticle(consumer))
+        .onSuccess(deployed -> LOG.info("query API listening on port {} ({} instance(s)), read model {}",
             settings.httpPort(), settings.instances(), settings.mongo().database()));
   }
 

@@ -18,6 +18,8 @@ public record QuerySettings(
     Duration consistencyTimeout,
     int bootstrapBatchSize,
     Duration readModelCheckEvery,
+    int changeReplayWindow,
+    int changeStreamBufferBytes,
     MySqlSettings mysql,
     KafkaSettings kafka,
     MongoSettings mongo) {
@@ -34,6 +36,8 @@ public record QuerySettings(
         Duration.ofMillis(query.getLong("consistencyTimeoutMillis", 5000L)),
         query.getInteger("bootstrapBatchSize", 1000),
         Duration.ofMillis(query.getLong("readModelCheckMillis", 1000L)),
+        query.getInteger("changeReplayWindow", 10_000),
+        query.getInteger("changeStreamBufferKb", 256) * 1024,
         MySqlSettings.fromJson(config.getJsonObject("mysql")),
         KafkaSettings.fromJson(config.getJsonObject("kafka")),
         MongoSettings.fromJson(config.getJsonObject("mongo")));

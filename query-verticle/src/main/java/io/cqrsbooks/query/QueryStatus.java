@@ -11,6 +11,8 @@ public final class QueryStatus {
   private volatile boolean consuming;
   private volatile String problem;
   private volatile String readModelProblem;
+  private volatile String bootstrapMode = "pending";
+  private volatile int partitionsAssigned;
   private final AtomicLong rebuilds = new AtomicLong();
   private final AtomicLong bootstrapCopied = new AtomicLong();
   private final AtomicLong eventsApplied = new AtomicLong();
@@ -22,6 +24,15 @@ public final class QueryStatus {
 
   void bootstrapped() {
     bootstrapped = true;
+  }
+
+  /** How the last bootstrap made the read model current: {@code copied} from MySQL, or {@code joined} as it was. */
+  void bootstrapMode(String mode) {
+    bootstrapMode = mode;
+  }
+
+  void partitionsAssigned(int count) {
+    partitionsAssigned = count;
   }
 
   void consuming() {
@@ -70,7 +81,9 @@ public final class QueryStatus {
   public JsonObject toJson() {
     return new JsonObject()
         .put("bootstrapped", bootstrapped)
+        .put("bootstrapMode", bootstrapMode)
         .put("bootstrapCopied", bootstrapCopied.get())
+        .put("partitionsAssigned", partitionsAssigned)
         .put("consuming", consuming)
         .put("eventsApplied", eventsApplied.get())
         .put("deadLetters", deadLetters.get())

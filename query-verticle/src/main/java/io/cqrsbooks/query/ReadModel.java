@@ -213,11 +213,29 @@ public final class ReadModel {
         .mapEmpty();
   }
 
-  /** False when the marker of this epoch is gone: the database was emptied while the bootstrap ran. */
-  Future<Boolean> markComplete(String epoch) {
+  /**
+   * Records that the copy of this epoch is complete, and what it was copied from ({@code origin}: the
+   * MySQL store's epoch, the topic's id, the consumer group). False when the marker of this epoch is gone:
+   * the database was emptied while the bootstrap ran.
+   */
+  Future<Boolean> markComplete(String epoch, JsonObject origin) {
     return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch),
-            new JsonObject().put("$set", new JsonObject().put("complete", true)))
+            new JsonObject().put("$set", new JsonObject().put("complete", true).put("origin", origin)
+                .put("copiedAt", java.time.Instant.now().toString())))
         .map(result -> result.getDocMatched() == 1);
+  }
+
+  /** The record of the last bootstrap, or null when there is none. */
+  Future<JsonObject> bootstrapRecord() {
+    return mongo.findOne(META, new JsonObject().put(ID, BOOTSTRAP_MARKER), null);
+  }
+
+  /** Counts a query process that found this read model current and joined it without a copy. */
+  Future<Void> markJoined() {
+    return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER),
+            new JsonObject().put("$inc", new JsonObject().put("joins", 1))
+                .put("$set", new JsonObject().put("joinedAt", java.time.Instant.now().toString())))
+        .mapEmpty();
   }
 
   /** Whether the read model still holds the record of its bootstrap (an emptied database does not). */

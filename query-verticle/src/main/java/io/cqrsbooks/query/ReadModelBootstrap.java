@@ -3,6 +3,7 @@ package io.cqrsbooks.query;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookRows;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -18,7 +19,12 @@ import java.util.UUID;
 import java.util.function.Function;
 
 /**
- * Copies MySQL's books into the read model, in bid order, in bounded batches (keyset paging, reading the
+ * Makes the read model current before the consumer starts. A read model that a complete copy built from
+ * this MySQL store, following this topic with this consumer group, whose committed offsets are all still
+ * in Kafka's log, is current once the group resumes: the process joins it as it is. Anything else (empty,
+ * from another store or topic, or behind what Kafka still holds) is copied.
+ *
+ * <p>The copy takes MySQL's books in bid order, in bounded batches (keyset paging, reading the
  * next batch while the current one is stored, so memory holds two batches whatever the table's size):
  * one indexed version lookup (skipped into an empty read model) and one bulk write per batch.
  * It never replaces a newer document and can overlap the event stream; then live documents whose books
@@ -28,37 +34,93 @@ final class ReadModelBootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadModelBootstrap.class);
   private static final String BATCH = "SELECT " + BookRows.COLUMNS + " FROM books WHERE bid > ? ORDER BY bid LIMIT ?";
+  private static final String STORE_EPOCH = "SELECT epoch FROM store_epoch WHERE id = 1";
   private static final long LOG_EVERY = 50_000;
 
   private final Pool mysql;
   private final ReadModel readModel;
   private final QueryStatus status;
   private final int batchSize;
+  private final StreamCoverage stream;
+  private final String groupId;
 
-  ReadModelBootstrap(Pool mysql, ReadModel readModel, QueryStatus status, int batchSize) {
+  ReadModelBootstrap(Pool mysql, ReadModel readModel, QueryStatus status, int batchSize, StreamCoverage stream,
+      String groupId) {
     this.mysql = mysql;
     this.readModel = readModel;
     this.status = status;
     this.batchSize = batchSize;
+    this.stream = stream;
+    this.groupId = groupId;
   }
 
   /**
-   * Runs the whole copy; completes with the number of books copied. Fails if the read model was emptied
-   * meanwhile (its bootstrap marker is gone), so the caller runs it again.
+   * Joins or copies; completes with the number of books copied (0 on a join). Fails if the read model was
+   * emptied during a copy (its bootstrap marker is gone), so the caller runs it again.
    */
   Future<Long> run() {
     long started = System.nanoTime();
-    String epoch = UUID.randomUUID().toString();
     return readModel.ensureIndexes()
-        .compose(indexed -> readModel.isEmpty())
+        .compose(indexed -> Future.all(storeEpoch(), stream.check(), readModel.bootstrapRecord()))
+        .compose(found -> {
+          StreamCoverage.Coverage coverage = found.resultAt(1);
+          JsonObject origin = new JsonObject().put("storeEpoch", found.<String>resultAt(0))
+              .put("topicId", coverage.topicId()).put("groupId", groupId);
+          String whyCopy = whyCopy(found.resultAt(2), origin, coverage);
+          if (whyCopy == null) {
+            return join(started);
+          }
+          LOG.info("copying the read model from MySQL: {}", whyCopy);
+          return copy(origin, started);
+        });
+  }
+
+  /** Null when the read model can be joined as it is, else why it must be copied. */
+  private static String whyCopy(JsonObject record, JsonObject origin, StreamCoverage.Coverage coverage) {
+    if (record == null) {
+      return "the read model is empty or has no record of a bootstrap";
+    }
+    if (!record.getBoolean("complete", false)) {
+      return "the last copy did not complete";
+    }
+    if (origin.getString("topicId") == null || !origin.equals(record.getJsonObject("origin"))) {
+      return "it was built from another MySQL store, topic or consumer group (" + record.getJsonObject("origin")
+          + ", now " + origin + ")";
+    }
+    if (!coverage.complete()) {
+      return "Kafka no longer holds every event since the group's committed offsets";
+    }
+    return null;
+  }
+
+  private Future<Long> join(long started) {
+    return readModel.markJoined().map(joined -> {
+      status.bootstrapMode("joined");
+      LOG.info("read model is current (built from this store and topic, and the group resumes without a gap): "
+          + "joined it without a copy in {} ms", (System.nanoTime() - started) / 1_000_000);
+      return 0L;
+    });
+  }
+
+  private Future<Long> copy(JsonObject origin, long started) {
+    String epoch = UUID.randomUUID().toString();
+    return readModel.isEmpty()
         .compose(empty -> readModel.markBuilding(epoch)
             .compose(marked -> copyAll(empty))
             .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied)))
-        .compose(copied -> readModel.markComplete(epoch).compose(complete -> complete
+        .compose(copied -> readModel.markComplete(epoch, origin).compose(complete -> complete
             ? Future.succeededFuture(copied)
             : Future.failedFuture(new IllegalStateException("the read model was emptied during the bootstrap"))))
-        .onSuccess(copied -> LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
-            copied, (System.nanoTime() - started) / 1_000_000));
+        .onSuccess(copied -> {
+          status.bootstrapMode("copied");
+          LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
+              copied, (System.nanoTime() - started) / 1_000_000);
+        });
+  }
+
+  private Future<String> storeEpoch() {
+    return mysql.query(STORE_EPOCH).execute()
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
   }
 
   private Future<Long> copyAll(boolean intoEmpty) {

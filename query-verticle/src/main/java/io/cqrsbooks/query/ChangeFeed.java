@@ -1,0 +1,225 @@
+package io.cqrsbooks.query;
+
+import io.cqrsbooks.config.KafkaSettings;
+import io.cqrsbooks.contract.BookEvent;
+import io.cqrsbooks.contract.BookJson;
+import io.cqrsbooks.contract.InvalidEventException;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.admin.KafkaAdminClient;
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Every change applied to the read model, whichever query process applied it, announced in this one.
+ *
+ * <p>Each query process reads the whole topic itself (every partition, no consumer group, from the end
+ * at start) and holds each record back until the read model has applied it: until the consumer group's
+ * committed offset for its partition is past it (the group commits only what MongoDB acknowledged), or,
+ * sooner, until this process's own consumer reports it applied. Duplicates and stale versions that the
+ * projection would ignore are skipped, so each change is announced once, in per-book version order.
+ * Delivered changes are kept in the {@link ChangeWindow} for streams that reconnect.
+ */
+final class ChangeFeed extends VerticleBase {
+
+  /** Local address on which this process's consumer reports {@code {partition: next offset}} once applied. */
+  static final String APPLIED_ADDRESS = "cqrs-books.changes.applied";
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
+  private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+  private static final long RETRY_MILLIS = 1000;
+  /** How often, while records wait, the group's committed offsets are read (other processes' progress). */
+  private static final long APPLIED_CHECK_MILLIS = 20;
+  /** Records held back at most; polling stops beyond it (e.g. while no process can apply). */
+  private static final int MAX_HELD = 20_000;
+  /** Bids whose newest announced version is remembered, to skip re-sent and stale events. */
+  private static final int RECENT_BIDS = 100_000;
+
+  private final KafkaSettings kafka;
+  private final ChangeWindow window;
+  private final Map<Long, Long> announcedVersions = new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
+      return size() > RECENT_BIDS;
+    }
+  };
+  private KafkaConsumer<String, String> consumer;
+  private KafkaAdminClient admin;
+  private ArrayDeque<KafkaConsumerRecord<String, String>>[] held;
+  private long[] applied;
+  private int heldCount;
+  private boolean polling;
+  private boolean checkScheduled;
+  private boolean stopping;
+
+  ChangeFeed(KafkaSettings kafka, ChangeWindow window) {
+    this.kafka = kafka;
+    this.window = window;
+  }
+
+  @Override
+  public Future<?> start() {
+    consumer = KafkaConsumer.create(vertx, kafka.feedConfig());
+    admin = KafkaAdminClient.create(vertx, kafka.adminConfig());
+    vertx.eventBus().<JsonObject>localConsumer(APPLIED_ADDRESS, message -> appliedLocally(message.body()));
+    startAtTheEnd();
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    stopping = true;
+    return Future.join(consumer.close(), admin.close());
+  }
+
+  /** Waits for the topic (the command side creates it), then follows every partition from its end. */
+  @SuppressWarnings("unchecked")
+  private void startAtTheEnd() {
+    consumer.partitionsFor(kafka.topic())
+        .compose(infos -> {
+          if (infos.isEmpty()) {
+            return Future.failedFuture("topic '" + kafka.topic() + "' does not exist yet");
+          }
+          Set<TopicPartition> partitions = infos.stream()
+              .map(info -> new TopicPartition(kafka.topic(), info.getPartition())).collect(Collectors.toSet());
+          return consumer.assign(partitions).compose(assigned -> consumer.endOffsets(partitions));
+        })
+        .compose(ends -> {
+          int count = ends.keySet().stream().mapToInt(TopicPartition::getPartition).max().orElse(-1) + 1;
+          long[] start = new long[count];
+          ends.forEach((partition, end) -> start[partition.getPartition()] = end);
+          held = new ArrayDeque[count];
+          Arrays.setAll(held, p -> new ArrayDeque<>());
+          applied = new long[count];
+          return Future.all(ends.entrySet().stream()
+                  .map(end -> consumer.seek(end.getKey(), end.getValue())).toList())
+              .map(FeedPosition.of(start));
+        })
+        .onSuccess(start -> {
+          window.startAt(start);
+          LOG.info("following every change of topic '{}' from {}", kafka.topic(), start);
+          pollNext();
+        })
+        .onFailure(failure -> {
+          LOG.debug("the change feed waits for the topic: {}", failure.getMessage());
+          if (!stopping) {
+            vertx.setTimer(RETRY_MILLIS, timer -> startAtTheEnd());
+          }
+        });
+  }
+
+  private void pollNext() {
+    if (stopping || polling || heldCount >= MAX_HELD) {
+      return;
+    }
+    polling = true;
+    consumer.poll(POLL_TIMEOUT)
+        .onComplete(polled -> {
+          polling = false;
+          if (polled.succeeded()) {
+            hold(polled.result());
+          } else {
+            LOG.warn("the change feed could not poll Kafka: {}", polled.cause().getMessage());
+          }
+        })
+        .onSuccess(records -> pollNext())
+        .onFailure(failure -> vertx.setTimer(RETRY_MILLIS, timer -> pollNext()));
+  }
+
+  private void hold(KafkaConsumerRecords<String, String> records) {
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      if (record.partition() < held.length) {
+        held[record.partition()].addLast(record);
+        heldCount++;
+      }
+    }
+    release();
+  }
+
+  private void appliedLocally(JsonObject nextOffsets) {
+    if (applied == null) {
+      return;
+    }
+    nextOffsets.forEach(entry -> advanceApplied(Integer.parseInt(entry.getKey()), ((Number) entry.getValue()).longValue()));
+    release();
+  }
+
+  private void advanceApplied(int partition, long next) {
+    if (partition < applied.length) {
+      applied[partition] = Math.max(applied[partition], next);
+    }
+  }
+
+  /** Announces, partition by partition in offset order, every held record the read model has applied. */
+  private void release() {
+    for (int p = 0; p < held.length; p++) {
+      ArrayDeque<KafkaConsumerRecord<String, String>> queue = held[p];
+      while (!queue.isEmpty() && queue.peekFirst().offset() < applied[p]) {
+        announce(queue.removeFirst());
+        heldCount--;
+      }
+    }
+    if (heldCount > 0) {
+      checkAppliedSoon();
+    }
+    pollNext();
+  }
+
+  private void announce(KafkaConsumerRecord<String, String> record) {
+    FeedPosition after = window.current().after(record.partition(), record.offset());
+    BookEvent event;
+    try {
+      event = BookJson.decode(record.value());
+    } catch (InvalidEventException e) {
+      window.skipped(after);
+      return;
+    }
+    Long announced = announcedVersions.get(event.bid());
+    if (announced != null && announced >= event.version()) {
+      window.skipped(after);
+      return;
+    }
+    announcedVersions.put(event.bid(), event.version());
+    BookChange change = BookChange.of(event, record.partition(), record.offset(), after);
+    window.add(change);
+    vertx.eventBus().publish(BookChange.ADDRESS, change);
+  }
+
+  /** Other processes' progress: the consumer group's committed offsets, read while records wait. */
+  private void checkAppliedSoon() {
+    if (checkScheduled || stopping) {
+      return;
+    }
+    checkScheduled = true;
+    vertx.setTimer(APPLIED_CHECK_MILLIS, timer -> admin.listConsumerGroupOffsets(kafka.groupId())
+        .onComplete(read -> {
+          checkScheduled = false;
+          if (read.succeeded()) {
+            for (Map.Entry<TopicPartition, OffsetAndMetadata> committed : read.result().entrySet()) {
+              if (committed.getKey().getTopic().equals(kafka.topic()) && committed.getValue() != null) {
+                advanceApplied(committed.getKey().getPartition(), committed.getValue().getOffset());
+              }
+            }
+            release();
+          } else {
+            LOG.debug("reading the group's committed offsets failed: {}", read.cause().getMessage());
+            checkAppliedSoon();
+          }
+        }));
+  }
+}

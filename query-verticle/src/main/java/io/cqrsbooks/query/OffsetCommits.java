@@ -1,0 +1,68 @@
+package io.cqrsbooks.query;
+
+import io.vertx.kafka.client.common.TopicPartition;
+import io.vertx.kafka.client.consumer.KafkaConsumer;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
+import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
+import io.vertx.kafka.client.consumer.OffsetAndMetadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Commits the offsets of applied batches, never "wherever the consumer is". The poll loop does not wait
+ * for a commit: at most one is in flight, and the offsets of batches applied meanwhile go in the next one.
+ */
+final class OffsetCommits {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OffsetCommits.class);
+
+  private final KafkaConsumer<String, String> consumer;
+  private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
+  private boolean committing;
+  private boolean stopped;
+
+  OffsetCommits(KafkaConsumer<String, String> consumer) {
+    this.consumer = consumer;
+  }
+
+  /** Where each partition of an applied batch resumes: {@code {partition: next offset}}. */
+  static Map<Integer, Long> nextOffsets(KafkaConsumerRecords<String, String> records) {
+    Map<Integer, Long> next = new HashMap<>();
+    for (int i = 0; i < records.size(); i++) {
+      KafkaConsumerRecord<String, String> record = records.recordAt(i);
+      // Records of a partition come in offset order, so the last one sets where to resume.
+      next.put(record.partition(), record.offset() + 1);
+    }
+    return next;
+  }
+
+  void applied(String topic, Map<Integer, Long> nextOffsets) {
+    nextOffsets.forEach((partition, next) ->
+        toCommit.put(new TopicPartition(topic, partition), new OffsetAndMetadata(next, null)));
+    commitNext();
+  }
+
+  void stop() {
+    stopped = true;
+  }
+
+  private void commitNext() {
+    if (committing || toCommit.isEmpty() || stopped) {
+      return;
+    }
+    committing = true;
+    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
+    toCommit.clear();
+    consumer.commit(offsets)
+        // Applied but not committed (e.g. during a rebalance): the events come again and change nothing.
+        .onFailure(failure -> LOG.warn("committing offsets failed; those events may be delivered again: {}",
+            failure.toString()))
+        .onComplete(done -> {
+          committing = false;
+          commitNext();
+        });
+  }
+}
