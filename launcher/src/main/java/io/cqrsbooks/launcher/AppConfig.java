@@ -173,6 +173,11 @@ public final class AppConfig {
     positive(config, "query.bootstrapBatchSize");
     positive(config, "query.readModelCheckMillis");
     positive(config, "query.changeReplayWindow");
+    String bootstrap = config.getJsonObject("query").getString("bootstrap");
+    if (!List.of("auto", "copy").contains(bootstrap)) {
+      throw new ConfigException(environmentName("query.bootstrap") + " (query.bootstrap) must be auto or copy, got '"
+          + bootstrap + "'");
+    }
     positive(config, "query.changeStreamBufferKb");
     positive(config, "http.idleTimeoutSeconds");
     positive(config, "http.requestTimeoutMillis");

@@ -47,6 +47,15 @@ class AppConfigTest {
   }
 
   @Test
+  void scaleOutSettingsAreChecked() {
+    assertMessage(Map.of("CQRS_QUERY_BOOTSTRAP", "sometimes"), "CQRS_QUERY_BOOTSTRAP (query.bootstrap) must be auto or copy, got 'sometimes'");
+    assertMessage(Map.of("CQRS_COMMAND_RELAY_FAILOVER_SECONDS", "1"),
+        "CQRS_COMMAND_RELAY_POLL_MILLIS (command.relayPollMillis) must be shorter than command.relayFailoverSeconds");
+    assertMessage(Map.of("CQRS_QUERY_CHANGE_REPLAY_WINDOW", "0"), "CQRS_QUERY_CHANGE_REPLAY_WINDOW (query.changeReplayWindow) must be a positive integer");
+    assertEquals("copy", AppConfig.load(null, Map.of("CQRS_QUERY_BOOTSTRAP", "copy")).getJsonObject("query").getString("bootstrap"));
+  }
+
+  @Test
   void externalCommandsNeedTheTokenKeyFromConfiguration() {
     assertMessage(Map.of("CQRS_EMBEDDED", "false"), "CQRS_AUTH_JWT_SECRET (auth.jwtSecret) must be set outside the embedded launch");
     assertMessage(Map.of("CQRS_AUTH_JWT_SECRET", "short"), "CQRS_AUTH_JWT_SECRET (auth.jwtSecret) must be at least 32 characters");

@@ -65,6 +65,8 @@ final class ChangeFeed extends VerticleBase {
   private boolean polling;
   private boolean checkScheduled;
   private boolean stopping;
+  /** The topic did not exist when the feed started: once it does, it is read from its beginning. */
+  private boolean waitedForTopic;
 
   ChangeFeed(KafkaSettings kafka, ChangeWindow window) {
     this.kafka = kafka;
@@ -86,27 +88,33 @@ final class ChangeFeed extends VerticleBase {
     return Future.join(consumer.close(), admin.close());
   }
 
-  /** Waits for the topic (the command side creates it), then follows every partition from its end. */
+  /**
+   * Follows every partition from its end; or, if the topic did not exist yet (the command side creates
+   * it), from its beginning once it does, so the first changes are not missed.
+   */
   @SuppressWarnings("unchecked")
   private void startAtTheEnd() {
     consumer.partitionsFor(kafka.topic())
         .compose(infos -> {
           if (infos.isEmpty()) {
+            waitedForTopic = true;
             return Future.failedFuture("topic '" + kafka.topic() + "' does not exist yet");
           }
           Set<TopicPartition> partitions = infos.stream()
               .map(info -> new TopicPartition(kafka.topic(), info.getPartition())).collect(Collectors.toSet());
-          return consumer.assign(partitions).compose(assigned -> consumer.endOffsets(partitions));
+          return consumer.assign(partitions).compose(assigned -> waitedForTopic
+              ? consumer.beginningOffsets(partitions)
+              : consumer.endOffsets(partitions));
         })
-        .compose(ends -> {
-          int count = ends.keySet().stream().mapToInt(TopicPartition::getPartition).max().orElse(-1) + 1;
+        .compose(from -> {
+          int count = from.keySet().stream().mapToInt(TopicPartition::getPartition).max().orElse(-1) + 1;
           long[] start = new long[count];
-          ends.forEach((partition, end) -> start[partition.getPartition()] = end);
+          from.forEach((partition, offset) -> start[partition.getPartition()] = offset);
           held = new ArrayDeque[count];
           Arrays.setAll(held, p -> new ArrayDeque<>());
           applied = new long[count];
-          return Future.all(ends.entrySet().stream()
-                  .map(end -> consumer.seek(end.getKey(), end.getValue())).toList())
+          return Future.all(from.entrySet().stream()
+                  .map(offset -> consumer.seek(offset.getKey(), offset.getValue())).toList())
               .map(FeedPosition.of(start));
         })
         .onSuccess(start -> {

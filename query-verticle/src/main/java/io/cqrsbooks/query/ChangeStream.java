@@ -1,6 +1,7 @@
 package io.cqrsbooks.query;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -22,7 +23,7 @@ final class ChangeStream {
   static final String LAST_EVENT_ID = "Last-Event-ID";
   private static final long HEARTBEAT_MILLIS = 15_000;
   /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
-  private static final long CLOSE_GRACE_MILLIS = 10_000;
+  private static final long CLOSE_GRACE_MILLIS = 30_000;
 
   private final Vertx vertx;
   private final ChangeWindow window;
@@ -32,11 +33,12 @@ final class ChangeStream {
   /** One open stream and the position of the last change it was sent. */
   private static final class Client {
     final HttpServerResponse response;
+    final HttpConnection connection;
     FeedPosition cursor;
 
-    Client(HttpServerResponse response, FeedPosition cursor) {
+    Client(HttpServerResponse response, HttpConnection connection) {
       this.response = response;
-      this.cursor = cursor;
+      this.connection = connection;
     }
   }
 
@@ -64,7 +66,7 @@ final class ChangeStream {
         .putHeader("Cache-Control", "no-cache")
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(bufferBytes);
-    Client client = new Client(response, null);
+    Client client = new Client(response, ctx.request().connection());
     response.closeHandler(closed -> open.remove(client));
     response.exceptionHandler(failure -> open.remove(client));
     response.write("retry: 2000\n: connected\n\n");
@@ -122,12 +124,11 @@ final class ChangeStream {
   /** The client did not keep up: one last event saying so, then the stream ends (it may reconnect). */
   private void closeSlow(Client client) {
     open.remove(client);
+    // Once the client has read what is queued, the connection closes; if it never does, it is cut.
     client.response.end("event: closing\ndata: " + new JsonObject()
-        .put("reason", "this client read the stream too slowly; reconnect with Last-Event-ID").encode() + "\n\n");
-    vertx.setTimer(CLOSE_GRACE_MILLIS, timer -> {
-      if (!client.response.closed()) {
-        client.response.reset();
-      }
-    });
+            .put("reason", "this client read the stream too slowly; reconnect with Last-Event-ID").encode() + "\n\n")
+        .onComplete(ended -> client.connection.close());
+    long cut = vertx.setTimer(CLOSE_GRACE_MILLIS, timer -> client.connection.close());
+    client.connection.closeHandler(closed -> vertx.cancelTimer(cut));
   }
 }

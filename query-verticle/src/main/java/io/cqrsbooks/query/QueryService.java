@@ -41,7 +41,7 @@ public final class QueryService extends VerticleBase {
     // Read-only, used by the bootstrap alone.
     Pool mysql = settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap");
     ReadModelBootstrap bootstrap = new ReadModelBootstrap(mysql, readModel, status, settings.bootstrapBatchSize(),
-        new StreamCoverage(vertx, settings.kafka()), settings.kafka().groupId());
+        new StreamCoverage(vertx, settings.kafka()), settings.kafka().groupId(), settings.joinCurrentReadModel());
     BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, new BookProjection(readModel),
         new DeadLetters(readModel, status), new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery()),
         status);

@@ -43,15 +43,18 @@ final class ReadModelBootstrap {
   private final int batchSize;
   private final StreamCoverage stream;
   private final String groupId;
+  private final boolean joinWhenCurrent;
 
+  /** @param joinWhenCurrent join a current read model as it is ({@code query.bootstrap=auto}); false: always copy */
   ReadModelBootstrap(Pool mysql, ReadModel readModel, QueryStatus status, int batchSize, StreamCoverage stream,
-      String groupId) {
+      String groupId, boolean joinWhenCurrent) {
     this.mysql = mysql;
     this.readModel = readModel;
     this.status = status;
     this.batchSize = batchSize;
     this.stream = stream;
     this.groupId = groupId;
+    this.joinWhenCurrent = joinWhenCurrent;
   }
 
   /**
@@ -66,7 +69,8 @@ final class ReadModelBootstrap {
           StreamCoverage.Coverage coverage = found.resultAt(1);
           JsonObject origin = new JsonObject().put("storeEpoch", found.<String>resultAt(0))
               .put("topicId", coverage.topicId()).put("groupId", groupId);
-          String whyCopy = whyCopy(found.resultAt(2), origin, coverage);
+          String whyCopy = joinWhenCurrent ? whyCopy(found.resultAt(2), origin, coverage)
+              : "query.bootstrap is 'copy'";
           if (whyCopy == null) {
             return join(started);
           }

@@ -1,16 +1,23 @@
 package io.cqrsbooks.system;
 
+import io.cqrsbooks.contract.Book;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import static io.cqrsbooks.system.TestSystem.book;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A client sending a steady stream of random creates, updates and deletes (seeded, so a failure can be
@@ -22,12 +29,21 @@ final class BackgroundWriter implements AutoCloseable {
   /** A client that is told "unavailable" waits a little before its next command, as a real one would. */
   private static final long BACK_OFF_MILLIS = 100;
 
-  private final TestSystem system;
+  /** Sends one command with a valid token and returns the answer; fails with an AssertionError on no answer. */
+  @FunctionalInterface
+  interface Commands {
+    HttpResponse<Buffer> send(HttpMethod method, String path, JsonObject body);
+  }
+
+  private final Commands system;
   private final Random random;
   private final long pauseMillis;
   private final long maxOperations;
   private final String name;
   private final List<Long> live = new ArrayList<>();
+  private static final long DELETED = -1;
+  /** Each book's last acknowledged outcome: its version, or {@link #DELETED}. */
+  private final Map<Long, Long> acknowledged = new ConcurrentHashMap<>();
   private final Thread thread;
   private final AtomicLong operations = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
@@ -35,7 +51,7 @@ final class BackgroundWriter implements AutoCloseable {
   final ConcurrentLinkedQueue<String> unexpected = new ConcurrentLinkedQueue<>();
   private volatile boolean running = true;
 
-  private BackgroundWriter(TestSystem system, String name, long seed, int perSecond, long maxOperations) {
+  private BackgroundWriter(Commands system, String name, long seed, int perSecond, long maxOperations) {
     this.system = system;
     this.name = name;
     this.random = new Random(seed);
@@ -46,7 +62,12 @@ final class BackgroundWriter implements AutoCloseable {
 
   /** Writes at about {@code perSecond} operations a second (0: as fast as answers come) until closed. */
   static BackgroundWriter start(TestSystem system, String name, long seed, int perSecond, long maxOperations) {
-    BackgroundWriter writer = new BackgroundWriter(system, name, seed, perSecond, maxOperations);
+    return start(system::command, name, seed, perSecond, maxOperations);
+  }
+
+  /** The same, through any command process: {@code commands} sends each command. */
+  static BackgroundWriter start(Commands commands, String name, long seed, int perSecond, long maxOperations) {
+    BackgroundWriter writer = new BackgroundWriter(commands, name, seed, perSecond, maxOperations);
     writer.thread.start();
     return writer;
   }
@@ -86,19 +107,26 @@ final class BackgroundWriter implements AutoCloseable {
     int choice = live.size() < 5 ? 0 : random.nextInt(10);
     try {
       if (choice < 5) {
-        HttpResponse<Buffer> response = system.command(HttpMethod.POST, "/api/books",
+        HttpResponse<Buffer> response = system.send(HttpMethod.POST, "/api/books",
             book(name + " book " + n, 1 + random.nextInt(900), random.nextInt(10_000)));
         if (record(response, 201)) {
-          live.add(response.bodyAsJsonObject().getLong("bid"));
+          long bid = response.bodyAsJsonObject().getLong("bid");
+          live.add(bid);
+          acknowledged.put(bid, response.bodyAsJsonObject().getLong("version"));
         }
       } else if (choice < 8) {
         long bid = live.get(random.nextInt(live.size()));
-        record(system.command(HttpMethod.PUT, "/api/books/" + bid,
-            book(name + " update " + n, 1 + random.nextInt(900), random.nextInt(10_000))), 200);
+        HttpResponse<Buffer> response = system.send(HttpMethod.PUT, "/api/books/" + bid,
+            book(name + " update " + n, 1 + random.nextInt(900), random.nextInt(10_000)));
+        if (record(response, 200)) {
+          acknowledged.put(bid, response.bodyAsJsonObject().getLong("version"));
+        }
       } else {
         int index = random.nextInt(live.size());
-        if (record(system.command(HttpMethod.DELETE, "/api/books/" + live.get(index), null), 204)) {
+        long bid = live.get(index);
+        if (record(system.send(HttpMethod.DELETE, "/api/books/" + bid, null), 204)) {
           live.remove(index);
+          acknowledged.put(bid, DELETED);
         }
       }
     } catch (AssertionError e) {
@@ -122,6 +150,26 @@ final class BackgroundWriter implements AutoCloseable {
       unexpected.add(response.statusCode() + " " + response.bodyAsString());
     }
     return false;
+  }
+
+  /**
+   * Fails unless every acknowledged write holds in {@code books}: a deleted book is absent, any other is
+   * there at least at the acknowledged version (a later command whose answer was lost may have moved it on).
+   */
+  void assertAcknowledgedWritesIn(List<Book> books) {
+    Map<Long, Long> versions = books.stream().collect(Collectors.toMap(Book::bid, Book::version));
+    acknowledged.forEach((bid, version) -> {
+      if (version == DELETED) {
+        assertFalse(versions.containsKey(bid), () -> name + ": book " + bid + " was deleted, yet it is there");
+      } else {
+        assertTrue(versions.getOrDefault(bid, 0L) >= version,
+            () -> name + ": book " + bid + " acknowledged at version " + version + ", found " + versions.get(bid));
+      }
+    });
+  }
+
+  int acknowledgedBooks() {
+    return acknowledged.size();
   }
 
   @Override

@@ -5,6 +5,9 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,16 +33,31 @@ final class SideProcess {
       fileConfig.getJsonObject("auth").remove("localToken");
       Path conf = dir.resolve(role + "-config.json");
       Files.writeString(conf, fileConfig.encodePrettily());
-      Path log = dir.resolve(role + ".log");
-      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      Process process = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-          "-cp", System.getProperty("java.class.path"), "io.cqrsbooks.launcher.Main", role, "--conf", conf.toString())
-          .redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-          .start();
-      return new SideProcess(role, process, log);
+      return start(role, "256m", List.of(role, "--conf", conf.toString()), Map.of(), dir);
     } catch (IOException e) {
       throw new AssertionError("could not start the " + role + " side: " + e, e);
+    }
+  }
+
+  /**
+   * {@code java ... Main <arguments>} with these environment variables added, as a user would start it;
+   * its output goes to {@code <dir>/<name>.log}.
+   */
+  static SideProcess start(String name, String heap, List<String> arguments, Map<String, String> environment,
+      Path dir) {
+    try {
+      Path log = dir.resolve(name + ".log");
+      String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+      List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+          "-cp", System.getProperty("java.class.path"), "io.cqrsbooks.launcher.Main"));
+      command.addAll(arguments);
+      ProcessBuilder builder = new ProcessBuilder(command)
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+      builder.environment().putAll(environment);
+      return new SideProcess(name, builder.start(), log);
+    } catch (IOException e) {
+      throw new AssertionError("could not start " + name + ": " + e, e);
     }
   }
 
@@ -67,6 +85,15 @@ final class SideProcess {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new AssertionError(e);
+    }
+  }
+
+  /** Everything the process has written so far. */
+  String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "";
     }
   }
 

@@ -3,8 +3,6 @@ package io.cqrsbooks.system;
 import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandTokens;
 import io.cqrsbooks.contract.Book;
-import io.cqrsbooks.contract.BookJson;
-import io.cqrsbooks.contract.BookRows;
 import io.cqrsbooks.embedded.LocalServers;
 import io.cqrsbooks.launcher.AppConfig;
 import io.cqrsbooks.launcher.CqrsBooks;
@@ -14,19 +12,15 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.mysqlclient.MySQLBuilder;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -72,8 +66,7 @@ final class TestSystem implements AutoCloseable {
   private final Map<String, CqrsBooks> inProcess = new HashMap<>();
   private final Map<String, SideProcess> processes = new HashMap<>();
   private boolean separateProcesses;
-  private Pool mysql;
-  private MongoClient mongo;
+  private Stores stores;
 
   private TestSystem() throws Exception {
     dataDir = Files.createTempDirectory("cqrs-books-test");
@@ -223,62 +216,35 @@ final class TestSystem implements AutoCloseable {
 
   // --- The two stores, read directly ------------------------------------------------------------
 
-  Pool mysql() {
-    if (mysql == null) {
-      JsonObject c = config.getJsonObject("mysql");
-      mysql = MySQLBuilder.pool().connectingTo(new MySQLConnectOptions().setHost(c.getString("host"))
-          .setPort(c.getInteger("port")).setDatabase(c.getString("database")).setUser(c.getString("user"))).using(vertx).build();
+  Stores stores() {
+    if (stores == null) {
+      stores = new Stores(vertx, config);
     }
-    return mysql;
+    return stores;
+  }
+
+  Pool mysql() {
+    return stores().mysql();
   }
 
   MongoClient mongo() {
-    if (mongo == null) {
-      mongo = MongoClient.create(vertx, new JsonObject()
-          .put("connection_string", config.getJsonObject("mongo").getString("connectionString"))
-          .put("db_name", config.getJsonObject("mongo").getString("database")));
-    }
-    return mongo;
+    return stores().mongo();
   }
 
   long countRows(String table) {
-    return await(mysql().query("SELECT COUNT(*) FROM " + table).execute()).iterator().next().getLong(0);
+    return stores().countRows(table);
   }
 
   List<Book> mysqlBooks() {
-    List<Book> books = new ArrayList<>();
-    for (Row row : await(mysql().query("SELECT " + BookRows.COLUMNS + " FROM books ORDER BY bid").execute())) {
-      books.add(BookRows.fromRow(row));
-    }
-    return books;
+    return stores().mysqlBooks();
   }
 
   List<Book> readModelBooks() {
-    List<JsonObject> documents = await(mongo().findWithOptions("books", new JsonObject(),
-        new FindOptions().setSort(new JsonObject().put("_id", 1))));
-    List<Book> books = new ArrayList<>();
-    for (JsonObject document : documents) {
-      document.remove("_id");
-      books.add(BookJson.fromJson(document));
-    }
-    books.sort(Comparator.comparingLong(Book::bid));
-    return books;
+    return stores().readModelBooks();
   }
 
-  /** Waits until the read model holds exactly MySQL's books, field by field and version by version. */
   void awaitReadModelEqualsMySql(Duration timeout) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    List<Book> expected = List.of();
-    List<Book> actual = List.of();
-    while (System.nanoTime() < deadline) {
-      expected = mysqlBooks();
-      actual = readModelBooks();
-      if (expected.equals(actual)) {
-        return;
-      }
-      sleep(200);
-    }
-    assertEquals(expected, actual, "read model differs from MySQL after " + timeout);
+    stores().awaitReadModelEqualsMySql(timeout);
   }
 
   void publishRaw(String key, String value) {
@@ -296,10 +262,8 @@ final class TestSystem implements AutoCloseable {
 
   // --- The outbox and the topic ------------------------------------------------------------------
 
-  /** Outbox rows the relay has not published yet. */
   long unpublishedEvents() {
-    return await(mysql().query("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL").execute())
-        .iterator().next().getLong(0);
+    return stores().unpublishedEvents();
   }
 
   /** Every event id on the topic, read from the beginning of each partition to its end. */
@@ -351,13 +315,8 @@ final class TestSystem implements AutoCloseable {
     return records;
   }
 
-  /** Every event id in the outbox, i.e. of every committed command. */
   List<String> outboxEventIds() {
-    List<String> ids = new ArrayList<>();
-    for (Row row : await(mysql().query("SELECT event_id FROM outbox").execute())) {
-      ids.add(row.getString(0));
-    }
-    return ids;
+    return stores().outboxEventIds();
   }
 
   // --- Helpers ----------------------------------------------------------------------------------
