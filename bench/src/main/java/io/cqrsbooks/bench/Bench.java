@@ -96,6 +96,9 @@ public final class Bench {
         case "load" -> bench.load();
         case "fill" -> bench.fill(Long.parseLong(words.get(1)));
         case "commands" -> bench.commandsOnly();
+        case "cluster-propagation" -> bench.clusterPropagation();
+        case "fanout" -> bench.fanOut();
+        case "failover-gap" -> bench.failoverGap(Long.parseLong(words.get(1)));
         case "queries" -> bench.queriesOnly();
         case "drop" -> await(bench.mongo.runCommand("dropDatabase", new JsonObject().put("dropDatabase", 1)), 60);
         case "createdb" -> await(bench.mysql.query("CREATE DATABASE IF NOT EXISTS `" + words.get(1) + "`").execute(), 60);
@@ -108,6 +111,64 @@ public final class Bench {
 
   private String setting(String key, String fallback) {
     return settings.getOrDefault(key, fallback);
+  }
+
+  // --- Several processes (bench/cluster.sh) ---------------------------------------------------------
+
+  /** Writes at {@code rate} through every {@code command} URL and times arrivals on every {@code query} URL's stream. */
+  private void clusterPropagation() throws Exception {
+    authorization = "Bearer " + setting("token", "");
+    PropagationRun run = new PropagationRun(vertx, http, List.of(setting("command", "").split(",")),
+        List.of(setting("query", "").split(",")), authorization);
+    write(await(run.run(Double.parseDouble(setting("rate", "200")), measured), 300));
+  }
+
+  /**
+   * {@code clients} streams on one query process while writes go at {@code rate}; the process's resident
+   * memory is read before and after the streams open ({@code queryPid}), for the memory each stream costs.
+   */
+  private void fanOut() throws Exception {
+    authorization = "Bearer " + setting("token", "");
+    int clients = Integer.parseInt(setting("clients", "1000"));
+    long pid = Long.parseLong(setting("queryPid", "0"));
+    PropagationRun run = new PropagationRun(vertx, http, List.of(setting("command", "").split(",")),
+        java.util.Collections.nCopies(clients, setting("query", "")), authorization);
+    long before = rssKb(pid);
+    await(run.open(), 120);
+    Thread.sleep(3000);
+    long after = rssKb(pid);
+    System.out.printf("%d streams open on pid %d: RSS %d MB -> %d MB, %.1f KB per stream%n", run.openedStreams(), pid,
+        before / 1024, after / 1024, (after - before) / (double) clients);
+    JsonObject report = await(run.measure(Double.parseDouble(setting("rate", "200")), measured), 300);
+    long loaded = rssKb(pid);
+    System.out.printf("RSS after %d s of changes: %d MB%n", measured.toSeconds(), loaded / 1024);
+    write(report.put("rssBeforeKb", before).put("rssWithStreamsKb", after).put("rssAfterLoadKb", loaded)
+        .put("kbPerStream", (after - before) / (double) clients));
+  }
+
+  /** The failover gap: from {@code killedAt} (epoch ms) to the first outbox row published after it. */
+  private void failoverGap(long killedAtMillis) throws Exception {
+    LocalDateTime killedAt = LocalDateTime.ofEpochSecond(killedAtMillis / 1000, (int) (killedAtMillis % 1000) * 1_000_000,
+        ZoneOffset.UTC);
+    Row first = await(mysql.preparedQuery("SELECT MIN(published_at) FROM outbox WHERE published_at > ?")
+        .execute(Tuple.of(killedAt)), 30).iterator().next();
+    LocalDateTime published = first.getLocalDateTime(0);
+    double gap = published == null ? -1 : Duration.between(killedAt, published).toNanos() / 1e9;
+    System.out.printf("failover gap: SIGKILL of the relay holder to the first row published by another: %.3f s%n", gap);
+    write(new JsonObject().put("failoverGapSeconds", gap));
+  }
+
+  private static long rssKb(long pid) throws Exception {
+    for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+      }
+    }
+    return 0;
+  }
+
+  private void write(JsonObject report) throws Exception {
+    Files.writeString(Path.of(setting("out", "target/bench-cluster.json")), report.encodePrettily());
   }
 
   // --- 1-3: commands, queries, propagation ------------------------------------------------------
@@ -130,7 +191,7 @@ public final class Bench {
 
     JsonArray propagation = new JsonArray();
     for (double rate : new double[] {200, Math.max(1, Math.floor(best / 2))}) {
-      PropagationRun run = new PropagationRun(vertx, http, commandUrl(), queryUrl(), authorization);
+      PropagationRun run = new PropagationRun(vertx, http, List.of(commandUrl()), List.of(queryUrl()), authorization);
       propagation.add(await(run.run(rate, measured), 120));
     }
     report.put("propagation", propagation);

@@ -60,7 +60,7 @@ public final class OutboxRelay extends VerticleBase {
 
   /**
    * @param failover longest time from the holder's death (or loss of its MySQL connection) to a standby
-   *     publishing: the lease term plus one standby tick
+   *     publishing: the lease term plus a standby tick, and a tick to spare
    */
   public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, Duration pollEvery, Duration retention,
       Duration failover) {
@@ -68,7 +68,8 @@ public final class OutboxRelay extends VerticleBase {
     this.kafka = kafka;
     this.pollEvery = pollEvery;
     this.retention = retention;
-    this.leaseTerm = Duration.ofSeconds(Math.max(1, failover.minus(pollEvery).toSeconds()));
+    // A standby notices a free lease on its next tick, so the term leaves two ticks of the failover time.
+    this.leaseTerm = Duration.ofSeconds(Math.max(1, failover.minus(pollEvery.multipliedBy(2)).toSeconds()));
   }
 
   @Override

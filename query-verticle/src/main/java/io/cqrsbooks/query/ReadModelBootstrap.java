@@ -4,6 +4,7 @@ import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookRows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
@@ -35,6 +36,7 @@ final class ReadModelBootstrap {
   private static final Logger LOG = LoggerFactory.getLogger(ReadModelBootstrap.class);
   private static final String BATCH = "SELECT " + BookRows.COLUMNS + " FROM books WHERE bid > ? ORDER BY bid LIMIT ?";
   private static final String STORE_EPOCH = "SELECT epoch FROM store_epoch WHERE id = 1";
+  private static final int NO_SUCH_TABLE = 1146;
   private static final long LOG_EVERY = 50_000;
 
   private final Pool mysql;
@@ -122,9 +124,15 @@ final class ReadModelBootstrap {
         });
   }
 
+  /** The MySQL store's identity; null for a database without one (created before migration 2, or by hand). */
   private Future<String> storeEpoch() {
     return mysql.query(STORE_EPOCH).execute()
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0));
+        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
+        .recover(failure -> isMissingTable(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure));
+  }
+
+  private static boolean isMissingTable(Throwable failure) {
+    return failure instanceof MySQLException mysql && mysql.getErrorCode() == NO_SUCH_TABLE;
   }
 
   private Future<Long> copyAll(boolean intoEmpty) {

@@ -128,6 +128,11 @@ final class Cluster implements AutoCloseable {
         node.process()::logTail);
   }
 
+  /** The port the servers' MariaDB listens on. */
+  int mysqlPort() {
+    return Integer.parseInt(attach.get(AppConfig.environmentName("mysql.port")));
+  }
+
   Node node(String name) {
     return nodes.get(name);
   }

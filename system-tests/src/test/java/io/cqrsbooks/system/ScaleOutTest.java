@@ -165,6 +165,37 @@ class ScaleOutTest {
 
   @Test
   @Order(4)
+  void aRelayHolderCutOffFromMySqlLosesTheLeaseToTheOtherWithinTheLimit() throws Exception {
+    cluster.node("command-1").process().stop();
+    cluster.node("command-2").process().stop();
+    try (TcpProxy link = new TcpProxy(cluster.mysqlPort())) {
+      // command-1 reaches MySQL through a link the test can cut; started first, it takes the lease.
+      cluster.start("command-1", "command", Map.of("CQRS_MYSQL_PORT", String.valueOf(link.port())));
+      awaitTrue("command-1 holds the lease", Duration.ofSeconds(20), () -> cluster.relayHolder().equals("command-1"));
+      cluster.start("command-2", "command");
+      assertEquals("command-1", cluster.relayHolder());
+
+      link.blackhole();
+      long cut = System.nanoTime();
+      Change afterCut = write("command-2", HttpMethod.POST, "/api/books", book("After the cut", 1, 1), 201);
+      awaitTrue("the write made after the cut is published", FAILOVER_LIMIT.plusSeconds(10),
+          () -> isPublished(afterCut), cluster::logs);
+      long failoverMillis = (System.nanoTime() - cut) / 1_000_000;
+      System.out.printf("relay failover: command-1 cut off from MySQL (no FIN, no reset), command-2 published %d ms later%n",
+          failoverMillis);
+      assertTrue(failoverMillis <= FAILOVER_LIMIT.toMillis(), "failover took " + failoverMillis + " ms");
+      HttpResponse<Buffer> read = cluster.get("query-1", "/api/books/" + afterCut.bid(),
+          "X-Consistency-Token", afterCut.bid() + "." + afterCut.version());
+      assertEquals(200, read.statusCode(), read::bodyAsString);
+      cluster.kill("command-1");
+    }
+    cluster.start("command-1", "command");
+    awaitTrue("outbox drained", Duration.ofSeconds(30), () -> cluster.stores.unpublishedEvents() == 0);
+    cluster.stores.awaitReadModelEqualsMySql(Duration.ofSeconds(30));
+  }
+
+  @Test
+  @Order(5)
   void killingAQueryProcessMidLoadMovesItsPartitionsToTheSurvivor() throws Exception {
     try (BackgroundWriter one = writer("command-1", 41); BackgroundWriter two = writer("command-2", 42)) {
       awaitTrue("writes flowing", Duration.ofSeconds(20), () -> one.accepted() >= 50 && two.accepted() >= 50);
@@ -188,7 +219,7 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(5)
+  @Order(6)
   void aQueryProcessJoiningACurrentReadModelOf100kBooksDoesNotCopyIt() {
     cluster.node("query-1").process().stop();
     cluster.node("query-2").process().stop();
@@ -227,7 +258,7 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(6)
+  @Order(7)
   void aClientThatReadsNothingIsClosedWithAReasonWhileTheOthersKeepReceiving() throws Exception {
     int port = cluster.node("query-1").port();
     try (Socket slow = new Socket(); SseClient reader = cluster.changes("query-1", null)) {

@@ -19,11 +19,14 @@ final class SideProcess {
   private final String role;
   private final Process process;
   private final Path log;
+  /** Where this process's output starts in the log (a process started again under a name appends to it). */
+  private final long logStart;
 
-  private SideProcess(String role, Process process, Path log) {
+  private SideProcess(String role, Process process, Path log, long logStart) {
     this.role = role;
     this.process = process;
     this.log = log;
+    this.logStart = logStart;
   }
 
   static SideProcess start(String role, JsonObject config, Path dir) {
@@ -47,6 +50,7 @@ final class SideProcess {
       Path dir) {
     try {
       Path log = dir.resolve(name + ".log");
+      long logStart = Files.exists(log) ? Files.size(log) : 0;
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
       List<String> command = new ArrayList<>(List.of(java, "-Xmx" + heap, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
           "-cp", System.getProperty("java.class.path"), "io.cqrsbooks.launcher.Main"));
@@ -55,7 +59,7 @@ final class SideProcess {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(environment);
-      return new SideProcess(name, builder.start(), log);
+      return new SideProcess(name, builder.start(), log, logStart);
     } catch (IOException e) {
       throw new AssertionError("could not start " + name + ": " + e, e);
     }
@@ -88,10 +92,12 @@ final class SideProcess {
     }
   }
 
-  /** Everything the process has written so far. */
+  /** Everything this process (not an earlier one under the same name) has written so far. */
   String log() {
     try {
-      return Files.readString(log);
+      byte[] all = Files.readAllBytes(log);
+      return new String(all, (int) Math.min(logStart, all.length), (int) Math.max(0, all.length - logStart),
+          java.nio.charset.StandardCharsets.UTF_8);
     } catch (IOException e) {
       return "";
     }

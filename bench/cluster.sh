@@ -1,0 +1,132 @@
+#!/usr/bin/env bash
+# The scale-out benchmark: ./bench/cluster.sh [quick]
+# One `servers` process, two command and two query processes (each its own JVM, as ./run.sh servers and
+# README's "Running several processes" describe), then: propagation at 200 writes/s through both command
+# processes to both query processes; the failover gap when the relay's holder is SIGKILLed under that load;
+# 1,000 SSE streams on one query process at 200 changes/s; GET by id with one and with two query processes;
+# a query process joining a current read model of 1,000,000 books. Writes bench/results/cluster-<date>.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SECONDS_PER_RUN=20; JOIN_BOOKS=1000000; FANOUT=1000
+if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=5; JOIN_BOOKS=20000; FANOUT=100; fi
+
+C1=18081; C2=18083; Q1=18080; Q2=18090; Q3=18095; MYSQL=13306; KAFKA=19092; MONGO=17017
+WORK=$(mktemp -d /tmp/cqrs-books-cluster-bench.XXXXXX)
+RESULTS=bench/results; mkdir -p "$RESULTS"
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+OUT="$RESULTS/cluster-$STAMP.json"
+SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 48)
+declare -A PIDS=()
+
+cleanup() {
+  for name in "${!PIDS[@]}"; do kill "${PIDS[$name]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+now_ms() { date +%s%3N; }
+rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+wait_http() { until curl -s -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null; do sleep 0.05; done; }
+wait_ready() { until curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do sleep 0.05; done; }
+bench() { java -Xmx2g -jar target/cqrs-books-bench.jar "$@" mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO; }
+
+for port in $C1 $C2 $Q1 $Q2 $Q3 $MYSQL $KAFKA $MONGO; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "bench/cluster.sh: port $port is already in use; stop what runs there first" >&2; exit 1
+  fi
+done
+command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
+command -v wrk >/dev/null || { echo "bench/cluster.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
+
+echo "== building (mvn -Pbench package)"
+mvn -B -q -DskipTests -Pbench package
+
+echo "== ./run.sh servers equivalent, then 2 command and 2 query processes"
+CQRS_DATA_DIR="$WORK/data" CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA \
+CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO java -Xmx4g -jar target/cqrs-books.jar servers > "$WORK/servers.log" 2>&1 &
+PIDS[servers]=$!
+until [ -f "$WORK/data/servers.env" ]; do sleep 0.2; done
+# shellcheck disable=SC1091
+. "$WORK/data/servers.env"
+export CQRS_AUTH_JWT_SECRET=$SECRET
+
+start() { # name role port [extra env...]
+  local name=$1 role=$2 port=$3; shift 3
+  env "$@" "CQRS_$(echo "$role" | tr a-z A-Z)_HTTP_PORT=$port" java -Xms64m -Xmx768m -jar target/cqrs-books.jar "$role" \
+    > "$WORK/$name.log" 2>&1 &
+  PIDS[$name]=$!
+}
+start command-1 command $C1; wait_http $C1 /health
+start command-2 command $C2
+start query-1 query $Q1
+start query-2 query $Q2
+wait_http $C2 /health; wait_ready $Q1; wait_ready $Q2
+TOKEN=$(java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1)
+COMMANDS=http://127.0.0.1:$C1,http://127.0.0.1:$C2
+
+echo "== warm-up: 20 s of writes through both command processes"
+bench cluster-propagation command=$COMMANDS query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" \
+  rate=200 seconds=20 out="$WORK/warm.json" > /dev/null
+
+echo "== propagation at 200 writes/s, 2 command + 2 query processes (${SECONDS_PER_RUN}s)"
+bench cluster-propagation command=$COMMANDS query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" \
+  rate=200 seconds=$SECONDS_PER_RUN out="$WORK/propagation.json"
+
+echo "== failover: SIGKILL of the relay holder during 200 writes/s"
+HOLDER=$(grep -l "now relays the outbox" "$WORK"/command-*.log | head -n 1 | xargs basename | sed 's/\.log$//')
+SURVIVOR=$([ "$HOLDER" = command-1 ] && echo "http://127.0.0.1:$C2" || echo "http://127.0.0.1:$C1")
+bench cluster-propagation command=$SURVIVOR query=http://127.0.0.1:$Q1 token="$TOKEN" rate=200 seconds=15 \
+  out="$WORK/during-failover.json" &
+LOAD=$!
+sleep 5
+kill -9 "${PIDS[$HOLDER]}"; KILLED=$(now_ms); unset "PIDS[$HOLDER]"
+wait $LOAD
+bench failover-gap "$KILLED" out="$WORK/failover.json"
+[ "$HOLDER" = command-1 ] && start command-1 command $C1 || start command-2 command $C2
+
+echo "== $FANOUT SSE streams on query-1 at 200 changes/s (${SECONDS_PER_RUN}s)"
+bench fanout command=$COMMANDS query=http://127.0.0.1:$Q1 clients=$FANOUT queryPid="${PIDS[query-1]}" token="$TOKEN" \
+  rate=200 seconds=$SECONDS_PER_RUN out="$WORK/fanout.json"
+
+echo "== GET by id: one query process, then two (wrk, 10 s each, 2 threads 32 connections per process)"
+BID=$(curl -s "http://127.0.0.1:$Q1/api/books?limit=1" | sed -n 's/.*"bid":\([0-9]*\).*/\1/p' | head -n 1)
+wrk_rate() { wrk -t2 -c32 -d10s "http://127.0.0.1:$1/api/books/$BID" | awk '/Requests\/sec/ {printf "%d", $2}'; }
+wrk_rate $Q1 > /dev/null # warm-up
+ONE=$(wrk_rate $Q1)
+wrk_rate $Q1 > "$WORK/two-a" & OTHER=$!
+wrk_rate $Q2 > "$WORK/two-b"; wait $OTHER
+TWO_A=$(cat "$WORK/two-a"); TWO_B=$(cat "$WORK/two-b"); TWO=$((TWO_A + TWO_B))
+echo "   one query process: $ONE req/s; two: $TWO req/s ($TWO_A + $TWO_B)"
+
+echo "== joining a current read model of $JOIN_BOOKS books"
+bench fill "$JOIN_BOOKS" > /dev/null
+kill "${PIDS[query-1]}" "${PIDS[query-2]}"; wait "${PIDS[query-1]}" "${PIDS[query-2]}" 2>/dev/null || true
+unset "PIDS[query-1]" "PIDS[query-2]"
+# One process copies alone into a fresh database (no atomic guard needed, as in the embedded launch) ...
+JOIN_ENV=(CQRS_MONGO_DATABASE=join CQRS_KAFKA_GROUP_ID=join-$STAMP)
+T0=$(now_ms); start query-1 query $Q1 "${JOIN_ENV[@]}" CQRS_MONGO_ATOMIC_VERSION_GUARD=false; wait_ready $Q1
+COPY_S=$(awk -v a="$T0" -v b="$(now_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+COPIED=$(curl -s "http://127.0.0.1:$Q1/ready" | sed -n 's/.*"bootstrapCopied":\([0-9]*\).*/\1/p')
+echo "   query-1 copied $COPIED books: start to ready ${COPY_S}s"
+# ... and a second one joins it.
+T0=$(now_ms); start query-3 query $Q3 "${JOIN_ENV[@]}"; wait_ready $Q3
+JOIN_S=$(awk -v a="$T0" -v b="$(now_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
+MODE=$(curl -s "http://127.0.0.1:$Q3/ready" | sed -n 's/.*"bootstrapMode":"\([a-z]*\)".*/\1/p')
+echo "   query-3: bootstrapMode $MODE, start to ready ${JOIN_S}s"
+
+cat > "$OUT" <<JSON
+{
+  "date": "$STAMP",
+  "machine": "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1 | tr -d '"'); servers, 4-5 service JVMs and the load generator on the same cores",
+  "secondsPerRun": $SECONDS_PER_RUN,
+  "propagation": $(cat "$WORK/propagation.json"),
+  "duringFailover": $(cat "$WORK/during-failover.json"),
+  "failover": $(cat "$WORK/failover.json"),
+  "fanOut": $(cat "$WORK/fanout.json"),
+  "getById": {"oneQueryProcess": $ONE, "twoQueryProcesses": $TWO},
+  "join": {"books": $COPIED, "copyStartToReadySeconds": $COPY_S, "joinMode": "$MODE", "joinStartToReadySeconds": $JOIN_S}
+}
+JSON
+echo "== results written to $OUT"
