@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 SECONDS_PER_RUN=20; JOIN_BOOKS=1000000; FANOUT=1000
 if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=5; JOIN_BOOKS=20000; FANOUT=100; fi
+# The query processes' MongoDB write guard (QUERY_GUARD=false to see what it costs on the stand-in).
+QUERY_GUARD=${QUERY_GUARD:-true}
 
 C1=18081; C2=18083; Q1=18080; Q2=18090; Q3=18095; MYSQL=13306; KAFKA=19092; MONGO=17017
 WORK=$(mktemp -d /tmp/cqrs-books-cluster-bench.XXXXXX)
@@ -60,8 +62,8 @@ start() { # name role port [extra env...]
 }
 start command-1 command $C1; wait_http $C1 /health
 start command-2 command $C2
-start query-1 query $Q1
-start query-2 query $Q2
+start query-1 query $Q1 CQRS_MONGO_ATOMIC_VERSION_GUARD=$QUERY_GUARD
+start query-2 query $Q2 CQRS_MONGO_ATOMIC_VERSION_GUARD=$QUERY_GUARD
 wait_http $C2 /health; wait_ready $Q1; wait_ready $Q2
 TOKEN=$(java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1)
 COMMANDS=http://127.0.0.1:$C1,http://127.0.0.1:$C2
@@ -121,6 +123,7 @@ cat > "$OUT" <<JSON
   "date": "$STAMP",
   "machine": "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1 | tr -d '"'); servers, 4-5 service JVMs and the load generator on the same cores",
   "secondsPerRun": $SECONDS_PER_RUN,
+  "atomicVersionGuard": $QUERY_GUARD,
   "propagation": $(cat "$WORK/propagation.json"),
   "duringFailover": $(cat "$WORK/during-failover.json"),
   "failover": $(cat "$WORK/failover.json"),

@@ -3,8 +3,6 @@ package io.cqrsbooks.bench;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -428,8 +426,10 @@ public final class Bench {
   private void fill(long target) throws Exception {
     String database = setting("fillDatabase", "cqrs_books");
     String table = "`" + database + "`.books";
-    await(mysql.query("CREATE DATABASE IF NOT EXISTS `" + database + "`").execute()
-        .compose(created -> mysql.query("CREATE TABLE IF NOT EXISTS " + table + " LIKE cqrs_books.books").execute()), 60);
+    if (!database.equals("cqrs_books")) {
+      await(mysql.query("CREATE DATABASE IF NOT EXISTS `" + database + "`").execute()
+          .compose(created -> mysql.query("CREATE TABLE IF NOT EXISTS " + table + " LIKE cqrs_books.books").execute()), 60);
+    }
     long have = await(mysql.query("SELECT COUNT(*) FROM " + table).execute(), 60).iterator().next().getLong(0);
     long missing = target - have;
     int rowsPerStatement = 1000;

@@ -16,8 +16,11 @@ public record BookEvent(
     int schemaVersion,
     Book book) {
 
+  /** The form of events this code writes; raised only by a change that older readers cannot understand. */
+  public static final int SCHEMA_VERSION = 1;
+
   public static BookEvent of(String eventId, BookEventType type, long bid, long version, Instant time, Book book) {
-    return new BookEvent(eventId, type, bid, version, time, Topics.SCHEMA_VERSION, book);
+    return new BookEvent(eventId, type, bid, version, time, SCHEMA_VERSION, book);
   }
 
   public ConsistencyToken consistencyToken() {

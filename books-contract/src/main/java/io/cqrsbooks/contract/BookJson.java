@@ -74,7 +74,7 @@ public final class BookJson {
     if (event.bid() <= 0 || event.version() <= 0) {
       throw new InvalidEventException("bid and version must be positive");
     }
-    if (event.schemaVersion() > Topics.SCHEMA_VERSION) {
+    if (event.schemaVersion() > BookEvent.SCHEMA_VERSION) {
       throw new InvalidEventException("schema version " + event.schemaVersion() + " is newer than this reader");
     }
     Book book = event.book();

@@ -27,7 +27,7 @@ class BookJsonTest {
     assertEquals(7, json.getLong("bid"));
     assertEquals(2, json.getLong("version"));
     assertEquals("2026-01-02T03:04:05.123456Z", json.getString("time"));
-    assertEquals(Topics.SCHEMA_VERSION, json.getInteger("schemaVersion"));
+    assertEquals(BookEvent.SCHEMA_VERSION, json.getInteger("schemaVersion"));
     assertEquals("1965-08-01", json.getJsonObject("book").getString("publishedDate"));
   }
 

@@ -4,7 +4,7 @@ import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.contract.BookJson;
-import io.cqrsbooks.contract.BookRows;
+import io.cqrsbooks.store.BookRows;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.FieldError;
 import io.vertx.core.Future;
@@ -20,23 +20,28 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * The write model. Each command is one MySQL transaction that changes the {@code books} row and
- * stores the matching event in {@code outbox}; the relay publishes it later. No dual write.
+ * stores the matching event in {@code outbox}; after the commit the relay is woken to publish it.
+ * No dual write.
  */
 final class BookStore {
 
   private final Pool pool;
+  private final Runnable wakeRelay;
 
-  BookStore(Pool pool) {
+  /** @param wakeRelay called after each commit, so the relay publishes without waiting for its tick */
+  BookStore(Pool pool, Runnable wakeRelay) {
     this.pool = pool;
+    this.wakeRelay = wakeRelay;
   }
 
   Future<BookEvent> create(BookInput input) {
     Instant now = now();
-    return pool.withTransaction(connection -> connection.preparedQuery(CommandSql.INSERT_BOOK)
-        .execute(editableFields(input).addValue(utc(now)).addValue(utc(now)))
+    return inTransaction(connection -> connection.preparedQuery(CommandSql.INSERT_BOOK)
+        .execute(CommandSql.editableValues(input).addValue(utc(now)).addValue(utc(now)))
         .compose(inserted -> {
           long bid = inserted.property(MySQLClient.LAST_INSERTED_ID);
           Book book = toBook(bid, input, 1, now, now);
@@ -46,12 +51,12 @@ final class BookStore {
 
   Future<BookEvent> replace(long bid, BookInput input, OptionalLong expectedVersion) {
     Instant now = now();
-    return pool.withTransaction(connection -> lockBook(connection, bid, expectedVersion)
+    return inTransaction(connection -> lockBook(connection, bid, expectedVersion)
         .compose(current -> {
           long version = current.version() + 1;
           Book book = toBook(bid, input, version, current.createdAt(), now);
           return connection.preparedQuery(CommandSql.UPDATE_BOOK)
-              .execute(editableFields(input).addValue(version).addValue(utc(now)).addValue(bid))
+              .execute(CommandSql.editableValues(input).addValue(version).addValue(utc(now)).addValue(bid))
               .compose(updated -> appendToOutbox(connection,
                   BookEvent.of(newEventId(), BookEventType.BookUpdated, bid, version, now, book)));
         }));
@@ -59,10 +64,14 @@ final class BookStore {
 
   Future<BookEvent> delete(long bid, OptionalLong expectedVersion) {
     Instant now = now();
-    return pool.withTransaction(connection -> lockBook(connection, bid, expectedVersion)
+    return inTransaction(connection -> lockBook(connection, bid, expectedVersion)
         .compose(current -> connection.preparedQuery(CommandSql.DELETE_BOOK).execute(Tuple.of(bid))
             .compose(deleted -> appendToOutbox(connection,
                 BookEvent.of(newEventId(), BookEventType.BookDeleted, bid, current.version() + 1, now, null)))));
+  }
+
+  private Future<BookEvent> inTransaction(Function<SqlConnection, Future<BookEvent>> command) {
+    return pool.withTransaction(command).onSuccess(committed -> wakeRelay.run());
   }
 
   private Future<Book> lockBook(SqlConnection connection, long bid, OptionalLong expectedVersion) {
@@ -84,11 +93,6 @@ final class BookStore {
     Tuple row = Tuple.of(event.eventId(), event.bid(), event.version(), event.type().name(),
         BookJson.encode(event), utc(event.time()));
     return connection.preparedQuery(CommandSql.INSERT_OUTBOX).execute(row).map(event);
-  }
-
-  private static Tuple editableFields(BookInput input) {
-    return Tuple.of(input.title(), input.author(), input.category(), input.pages(), input.price(),
-        input.publishedDate(), input.description());
   }
 
   private static Book toBook(long bid, BookInput input, long version, Instant createdAt, Instant updatedAt) {

@@ -5,6 +5,7 @@ import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.ConsistencyToken;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.BookResources;
+import io.cqrsbooks.http.HeaderDeadline;
 import io.cqrsbooks.http.HttpLimits;
 import io.cqrsbooks.http.JsonErrors;
 import io.vertx.core.Future;
@@ -47,12 +48,15 @@ public final class CommandApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     pool = settings.mysql().sharedPool(vertx, "cqrs-books-commands");
-    books = new BookStore(pool);
+    books = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
 
     AuthenticationHandler authenticated = CommandTokens.create(vertx, settings.auth()).handler();
     HttpLimits limits = settings.http();
 
+    HeaderDeadline headers = limits.headerDeadline(vertx);
     Router router = Router.router(vertx);
+    router.route().handler(headers::requestArrived);
+    router.route().handler(this::refuseForeignOrigins);
     router.route().handler(corsHandler());
     router.post("/api/books").handler(limits.bodyDeadline()).handler(bodyHandler())
         .handler(authenticated).handler(this::requireJson).handler(this::createBook);
@@ -63,7 +67,7 @@ public final class CommandApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     JsonErrors.install(router);
 
-    return limits.listen(vertx, settings.httpPort(), router)
+    return limits.listen(vertx, settings.httpPort(), router, headers)
         .recover(failure -> Future.failedFuture(new IllegalStateException("the command API cannot listen on port "
             + settings.httpPort() + " (set CQRS_COMMAND_HTTP_PORT to another port): " + failure.getMessage())));
   }
@@ -79,6 +83,16 @@ public final class CommandApiVerticle extends VerticleBase {
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
         .allowedHeaders(Set.of("Content-Type", Preconditions.IF_MATCH, "Authorization"))
         .exposedHeaders(Set.of("ETag", "Location", ConsistencyToken.HEADER));
+  }
+
+  /** Refused here, as our own error, rather than by the CORS handler with a failure that only its text names. */
+  private void refuseForeignOrigins(RoutingContext ctx) {
+    String origin = ctx.request().getHeader(HttpHeaders.ORIGIN);
+    if (origin != null && !settings.corsOrigins().contains(origin)) {
+      ctx.fail(ApiException.foreignOrigin());
+      return;
+    }
+    ctx.next();
   }
 
   private static BodyHandler bodyHandler() {
@@ -118,7 +132,6 @@ public final class CommandApiVerticle extends VerticleBase {
     OptionalLong expected = Preconditions.expectedVersion(ctx.request().getHeader(Preconditions.IF_MATCH));
     books.delete(bid, expected)
         .onSuccess(event -> {
-          committed();
           ctx.response().setStatusCode(204)
               .putHeader(ConsistencyToken.HEADER, event.consistencyToken().encode())
               .end();
@@ -141,18 +154,12 @@ public final class CommandApiVerticle extends VerticleBase {
   }
 
   private void respondWithBook(RoutingContext ctx, int status, BookEvent event) {
-    committed();
     HttpServerResponse response = ctx.response()
         .setStatusCode(status)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.ETAG, BookResources.etag(event.version()))
         .putHeader(ConsistencyToken.HEADER, event.consistencyToken().encode());
     response.end(BookJson.encode(event.book()));
-  }
-
-  /** Tells the relay (in this JVM) that there is something to publish, so it does not wait for its next tick. */
-  private void committed() {
-    vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null);
   }
 
   private void handleCommandError(RoutingContext ctx, Throwable failure) {

@@ -1,8 +1,12 @@
 package io.cqrsbooks.command;
 
-import io.cqrsbooks.contract.BookRows;
+import io.cqrsbooks.store.BookRows;
+
+import io.vertx.sqlclient.Tuple;
 
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /** Every SQL statement of the command side, and the schema migrations, in one place. */
 final class CommandSql {
@@ -68,15 +72,24 @@ final class CommandSql {
     return "SET SESSION wait_timeout = " + seconds;
   }
 
-  static final String INSERT_BOOK = """
-      INSERT INTO books (title, author, category, pages, price, published_date, description, version,
-                         created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)""";
+  /** The columns a command sets, each with where its value comes from: one list fixes the order of both. */
+  private static final List<Map.Entry<String, Function<BookInput, Object>>> EDITABLE = List.of(
+      Map.entry("title", BookInput::title),
+      Map.entry("author", BookInput::author),
+      Map.entry("category", BookInput::category),
+      Map.entry("pages", BookInput::pages),
+      Map.entry("price", BookInput::price),
+      Map.entry("published_date", BookInput::publishedDate),
+      Map.entry("description", BookInput::description));
+  private static final List<String> EDITABLE_COLUMNS = EDITABLE.stream().map(Map.Entry::getKey).toList();
+
+  /** Parameters: {@link #editableValues}, then created_at, updated_at. */
+  static final String INSERT_BOOK = "INSERT INTO books (" + String.join(", ", EDITABLE_COLUMNS)
+      + ", version, created_at, updated_at) VALUES (" + "?, ".repeat(EDITABLE.size()) + "1, ?, ?)";
   static final String LOCK_BOOK = "SELECT " + BookRows.COLUMNS + " FROM books WHERE bid = ? FOR UPDATE";
-  static final String UPDATE_BOOK = """
-      UPDATE books SET title = ?, author = ?, category = ?, pages = ?, price = ?, published_date = ?,
-                       description = ?, version = ?, updated_at = ?
-      WHERE bid = ?""";
+  /** Parameters: {@link #editableValues}, then version, updated_at, bid. */
+  static final String UPDATE_BOOK = "UPDATE books SET " + String.join(" = ?, ", EDITABLE_COLUMNS)
+      + " = ?, version = ?, updated_at = ? WHERE bid = ?";
   static final String DELETE_BOOK = "DELETE FROM books WHERE bid = ?";
 
   static final String INSERT_OUTBOX = """
@@ -86,6 +99,13 @@ final class CommandSql {
       SELECT id, bid, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?""";
   static final String PURGE_PUBLISHED = """
       DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT 10000""";
+
+  /** The editable columns' values, in the order {@link #INSERT_BOOK} and {@link #UPDATE_BOOK} name them. */
+  static Tuple editableValues(BookInput input) {
+    Tuple values = Tuple.tuple();
+    EDITABLE.forEach(column -> values.addValue(column.getValue().apply(input)));
+    return values;
+  }
 
   /** {@code UPDATE outbox ... WHERE id IN (?, ?, ...)} for {@code count} ids. */
   static String markPublished(int count) {

@@ -13,6 +13,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -233,12 +235,21 @@ public final class OutboxRelay extends VerticleBase {
   }
 
   private static boolean isTopicExists(Throwable failure) {
-    return failure.getClass().getSimpleName().equals("TopicExistsException")
-        || (failure.getCause() != null && isTopicExists(failure.getCause()));
+    return causedBy(failure, TopicExistsException.class);
   }
 
+  /** Kafka refused or timed out: the lease connection is fine and is kept. */
   private static boolean isKafkaFailure(Throwable failure) {
-    return failure.getClass().getName().startsWith("org.apache.kafka");
+    return causedBy(failure, KafkaException.class);
+  }
+
+  private static boolean causedBy(Throwable failure, Class<? extends Throwable> kind) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (kind.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static LocalDateTime utcNow() {

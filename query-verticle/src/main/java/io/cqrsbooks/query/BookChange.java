@@ -20,11 +20,11 @@ import io.vertx.core.json.JsonObject;
  * @param data the SSE data, {@code {type, bid, version, book}} with {@code book} null for a deletion,
  *     encoded once per process
  */
-record BookChange(BookEventType type, long bid, long version, int partition, long offset, FeedPosition after,
+public record BookChange(BookEventType type, long bid, long version, int partition, long offset, FeedPosition after,
                   String data) {
 
   /** Local event-bus address of applied changes. */
-  static final String ADDRESS = "cqrs-books.book-changes";
+  public static final String ADDRESS = "cqrs-books.book-changes";
 
   static BookChange of(BookEvent event, int partition, long offset, FeedPosition after) {
     JsonObject json = new JsonObject()
@@ -36,11 +36,11 @@ record BookChange(BookEventType type, long bid, long version, int partition, lon
   }
 
   /** Lets changes travel the event bus of this Vert.x instance; undone by {@link #unregister}. */
-  static void register(EventBus eventBus) {
+  public static void register(EventBus eventBus) {
     eventBus.registerDefaultCodec(BookChange.class, new LocalCodec());
   }
 
-  static void unregister(EventBus eventBus) {
+  public static void unregister(EventBus eventBus) {
     eventBus.unregisterDefaultCodec(BookChange.class);
   }
 

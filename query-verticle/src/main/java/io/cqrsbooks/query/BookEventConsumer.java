@@ -1,5 +1,6 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.query.readmodel.BookProjection;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookJson;

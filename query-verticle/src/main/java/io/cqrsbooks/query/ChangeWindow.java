@@ -13,7 +13,7 @@ import java.util.Optional;
  * <p>Written by the feed's event loop, read by the API instances' event loops: every method is
  * synchronized, and each holds the lock for a copy of at most the window.
  */
-final class ChangeWindow {
+public final class ChangeWindow {
 
   private final int maxChanges;
   private final long maxBytes;
@@ -24,7 +24,7 @@ final class ChangeWindow {
   /** Where the feed stands: every change before this has been delivered. */
   private FeedPosition current;
 
-  ChangeWindow(int maxChanges, long maxBytes) {
+  public ChangeWindow(int maxChanges, long maxBytes) {
     this.maxChanges = maxChanges;
     this.maxBytes = maxBytes;
   }
@@ -35,7 +35,7 @@ final class ChangeWindow {
     current = start;
   }
 
-  synchronized boolean started() {
+  public synchronized boolean started() {
     return current != null;
   }
 
@@ -56,7 +56,7 @@ final class ChangeWindow {
   }
 
   /** Where a new client starts: after every change delivered so far. */
-  synchronized FeedPosition current() {
+  public synchronized FeedPosition current() {
     return current;
   }
 
@@ -64,7 +64,7 @@ final class ChangeWindow {
    * The changes after {@code since}, in delivery order; empty when some of them are no longer held (or the
    * feed has not started), so the client must reload.
    */
-  synchronized Optional<List<BookChange>> since(FeedPosition since) {
+  public synchronized Optional<List<BookChange>> since(FeedPosition since) {
     if (floor == null || !since.covers(floor)) {
       return Optional.empty();
     }

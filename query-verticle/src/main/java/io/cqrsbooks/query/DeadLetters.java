@@ -1,5 +1,6 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.query.readmodel.ReadModel;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;

@@ -9,7 +9,7 @@ import java.util.Optional;
  * reconnects, to this process or another, says exactly which changes it already has.
  * Written {@code 0:1520,1:233,2:901}.
  */
-final class FeedPosition {
+public final class FeedPosition {
 
   /** Longest id accepted back from a client: 4096 partitions of 19-digit offsets. */
   private static final int MAX_TEXT = 4096 * 26;
@@ -20,7 +20,7 @@ final class FeedPosition {
     this.next = next;
   }
 
-  static FeedPosition of(long... next) {
+  public static FeedPosition of(long... next) {
     return new FeedPosition(next.clone());
   }
 
@@ -29,7 +29,7 @@ final class FeedPosition {
   }
 
   /** The next offset of {@code partition}; 0 for a partition this position does not know. */
-  long next(int partition) {
+  public long next(int partition) {
     return partition < next.length ? next[partition] : 0;
   }
 
@@ -41,7 +41,7 @@ final class FeedPosition {
   }
 
   /** The later of the two positions, partition by partition. */
-  FeedPosition max(FeedPosition other) {
+  public FeedPosition max(FeedPosition other) {
     long[] merged = Arrays.copyOf(next, Math.max(next.length, other.next.length));
     for (int p = 0; p < other.next.length; p++) {
       merged[p] = Math.max(merged[p], other.next[p]);
@@ -50,7 +50,7 @@ final class FeedPosition {
   }
 
   /** True when this position has every record {@code other} has delivered, partition by partition. */
-  boolean covers(FeedPosition other) {
+  public boolean covers(FeedPosition other) {
     for (int p = 0; p < other.next.length; p++) {
       if (next(p) < other.next[p]) {
         return false;
@@ -59,7 +59,7 @@ final class FeedPosition {
     return true;
   }
 
-  String encode() {
+  public String encode() {
     StringBuilder text = new StringBuilder();
     for (int p = 0; p < next.length; p++) {
       if (p > 0) {
@@ -71,7 +71,7 @@ final class FeedPosition {
   }
 
   /** Empty for anything that is not an encoded position (partitions in order 0, 1, 2, ..., offsets >= 0). */
-  static Optional<FeedPosition> parse(String text) {
+  public static Optional<FeedPosition> parse(String text) {
     if (text == null || text.isBlank() || text.length() > MAX_TEXT) {
       return Optional.empty();
     }

@@ -1,5 +1,9 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.query.api.QueryApiVerticle;
+import io.cqrsbooks.query.readmodel.BookProjection;
+import io.cqrsbooks.query.readmodel.ReadModel;
+import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,7 +19,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class QueryService extends VerticleBase {
 
-  static final String MONGO_POOL = "cqrs-books-read-model";
+  private static final String MONGO_POOL = "cqrs-books-read-model";
   /** Change data the replay window holds at most, whatever its count allows. */
   private static final long REPLAY_WINDOW_BYTES = 32L * 1024 * 1024;
   private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
@@ -40,12 +44,13 @@ public final class QueryService extends VerticleBase {
         settings.mongo().atomicVersionGuard());
     // Read-only, used by the bootstrap alone.
     Pool mysql = settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap");
-    ReadModelBootstrap bootstrap = new ReadModelBootstrap(mysql, readModel, status, settings.bootstrapBatchSize(),
-        new StreamCoverage(vertx, settings.kafka()), settings.kafka().groupId(), settings.joinCurrentReadModel());
+    StreamCoverage stream = new StreamCoverage(vertx, settings.kafka());
+    ReadModelBootstrap bootstrap = new ReadModelBootstrap(new StoredBooks(mysql), readModel, status,
+        settings.bootstrapBatchSize(), stream, settings.kafka().groupId(), settings.joinCurrentReadModel());
     BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, new BookProjection(readModel),
-        new DeadLetters(readModel, status), new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery()),
+        new DeadLetters(readModel, status), new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery(), stream),
         status);
-    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, status, window),
+    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, status, window, readModel),
             new DeploymentOptions().setInstances(settings.instances()))
         .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window)))
         .compose(feed -> vertx.deployVerticle(consumer))

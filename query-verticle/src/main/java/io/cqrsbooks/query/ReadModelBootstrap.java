@@ -1,17 +1,14 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.query.readmodel.ReadModel;
+import io.cqrsbooks.query.readmodel.ProjectionRules;
 import io.cqrsbooks.contract.Book;
-import io.cqrsbooks.contract.BookRows;
+import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.mysqlclient.MySQLException;
-import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,12 +31,9 @@ import java.util.function.Function;
 final class ReadModelBootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadModelBootstrap.class);
-  private static final String BATCH = "SELECT " + BookRows.COLUMNS + " FROM books WHERE bid > ? ORDER BY bid LIMIT ?";
-  private static final String STORE_EPOCH = "SELECT epoch FROM store_epoch WHERE id = 1";
-  private static final int NO_SUCH_TABLE = 1146;
   private static final long LOG_EVERY = 50_000;
 
-  private final Pool mysql;
+  private final StoredBooks mysql;
   private final ReadModel readModel;
   private final QueryStatus status;
   private final int batchSize;
@@ -48,7 +42,7 @@ final class ReadModelBootstrap {
   private final boolean joinWhenCurrent;
 
   /** @param joinWhenCurrent join a current read model as it is ({@code query.bootstrap=auto}); false: always copy */
-  ReadModelBootstrap(Pool mysql, ReadModel readModel, QueryStatus status, int batchSize, StreamCoverage stream,
+  ReadModelBootstrap(StoredBooks mysql, ReadModel readModel, QueryStatus status, int batchSize, StreamCoverage stream,
       String groupId, boolean joinWhenCurrent) {
     this.mysql = mysql;
     this.readModel = readModel;
@@ -66,7 +60,7 @@ final class ReadModelBootstrap {
   Future<Long> run() {
     long started = System.nanoTime();
     return readModel.ensureIndexes()
-        .compose(indexed -> Future.all(storeEpoch(), stream.check(), readModel.bootstrapRecord()))
+        .compose(indexed -> Future.all(mysql.storeEpoch(), stream.check(), readModel.bootstrapRecord()))
         .compose(found -> {
           StreamCoverage.Coverage coverage = found.resultAt(1);
           JsonObject origin = new JsonObject().put("storeEpoch", found.<String>resultAt(0))
@@ -124,29 +118,14 @@ final class ReadModelBootstrap {
         });
   }
 
-  /** The MySQL store's identity; null for a database without one (created before migration 2, or by hand). */
-  private Future<String> storeEpoch() {
-    return mysql.query(STORE_EPOCH).execute()
-        .map(rows -> rows.size() == 0 ? null : rows.iterator().next().getString(0))
-        .recover(failure -> isMissingTable(failure) ? Future.succeededFuture(null) : Future.failedFuture(failure));
-  }
 
-  private static boolean isMissingTable(Throwable failure) {
-    return failure instanceof MySQLException mysql && mysql.getErrorCode() == NO_SUCH_TABLE;
-  }
 
   private Future<Long> copyAll(boolean intoEmpty) {
     return readBatch(0).compose(first -> copyFrom(first, 0, intoEmpty));
   }
 
   private Future<List<Book>> readBatch(long after) {
-    return mysql.preparedQuery(BATCH).execute(Tuple.of(after, batchSize)).map(rows -> {
-      List<Book> books = new ArrayList<>(rows.size());
-      for (Row row : rows) {
-        books.add(BookRows.fromRow(row));
-      }
-      return books;
-    });
+    return mysql.batchAfter(after, batchSize);
   }
 
   /**
@@ -200,16 +179,10 @@ final class ReadModelBootstrap {
   }
 
   private Future<?> removeThoseMySqlNoLongerHas(List<Long> bids) {
-    if (bids.isEmpty()) {
-      return Future.succeededFuture();
-    }
-    String placeholders = "?, ".repeat(bids.size() - 1) + "?";
-    return mysql.preparedQuery("SELECT bid FROM books WHERE bid IN (" + placeholders + ")")
-        .execute(Tuple.wrap(new ArrayList<Object>(bids)))
-        .compose(rows -> {
-          Set<Long> gone = new HashSet<>(bids);
-          rows.forEach(row -> gone.remove(row.getLong(0)));
-          return readModel.removeBooks(gone);
-        });
+    return mysql.existing(bids).compose(existing -> {
+      Set<Long> gone = new HashSet<>(bids);
+      gone.removeAll(existing);
+      return readModel.removeBooks(gone);
+    });
   }
 }

@@ -1,6 +1,9 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.query.readmodel.ReadModel;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,12 +21,15 @@ final class ReadModelWatchdog {
   private final ReadModel readModel;
   private final QueryStatus status;
   private final Duration checkEvery;
+  private final StreamCoverage stream;
   private boolean rebuildNeeded;
+  private boolean topicKnown;
 
-  ReadModelWatchdog(ReadModel readModel, QueryStatus status, Duration checkEvery) {
+  ReadModelWatchdog(ReadModel readModel, QueryStatus status, Duration checkEvery, StreamCoverage stream) {
     this.readModel = readModel;
     this.status = status;
     this.checkEvery = checkEvery;
+    this.stream = stream;
   }
 
   void start(Vertx vertx) {
@@ -38,6 +44,28 @@ final class ReadModelWatchdog {
     rebuildNeeded = false;
   }
 
+  /**
+   * A copy made before the command side created the topic records no topic, so nobody could join it; once
+   * the topic exists (and this process consumes it from its beginning), the record takes its id.
+   */
+  private void recordTheTopic() {
+    readModel.bootstrapRecord()
+        .compose(record -> {
+          JsonObject origin = record == null ? null : record.getJsonObject("origin");
+          if (origin == null || origin.getString("topicId") != null) {
+            topicKnown = origin != null;
+            return Future.succeededFuture();
+          }
+          return stream.check().compose(coverage -> coverage.topicId() == null
+              ? Future.succeededFuture()
+              : readModel.adoptTopic(coverage.topicId()).onSuccess(adopted -> {
+                topicKnown = true;
+                LOG.info("the read model follows topic id {} from its beginning", coverage.topicId());
+              }));
+        })
+        .onFailure(failure -> LOG.debug("recording the read model's topic failed: {}", failure.getMessage()));
+  }
+
   private void check() {
     if (rebuildNeeded) {
       return;
@@ -49,6 +77,8 @@ final class ReadModelWatchdog {
             LOG.warn("the read model lost its bootstrap marker (MongoDB was emptied); rebuilding it from MySQL");
             rebuildNeeded = true;
             status.rebuilding();
+          } else if (bootstrapped && !topicKnown) {
+            recordTheTopic();
           }
         })
         .onFailure(failure -> status.readModelUnreachable("MongoDB unreachable: " + failure.getMessage()));

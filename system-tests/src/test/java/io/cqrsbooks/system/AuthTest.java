@@ -1,6 +1,5 @@
 package io.cqrsbooks.system;
 
-import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandTokens;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
@@ -14,7 +13,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;

@@ -7,9 +7,11 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -44,6 +46,8 @@ final class BackgroundWriter implements AutoCloseable {
   private static final long DELETED = -1;
   /** Each book's last acknowledged outcome: its version, or {@link #DELETED}. */
   private final Map<Long, Long> acknowledged = new ConcurrentHashMap<>();
+  /** Books whose last command got no answer: it may or may not have been committed. */
+  private final Set<Long> answerLost = new HashSet<>();
   private final Thread thread;
   private final AtomicLong operations = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
@@ -105,26 +109,29 @@ final class BackgroundWriter implements AutoCloseable {
 
   private void operate(long n) {
     int choice = live.size() < 5 ? 0 : random.nextInt(10);
+    Long target = null;
     try {
       if (choice < 5) {
         HttpResponse<Buffer> response = system.send(HttpMethod.POST, "/api/books",
             book(name + " book " + n, 1 + random.nextInt(900), random.nextInt(10_000)));
-        if (record(response, 201)) {
+        if (record(response, 201, null)) {
           long bid = response.bodyAsJsonObject().getLong("bid");
           live.add(bid);
           acknowledged.put(bid, response.bodyAsJsonObject().getLong("version"));
         }
       } else if (choice < 8) {
         long bid = live.get(random.nextInt(live.size()));
+        target = bid;
         HttpResponse<Buffer> response = system.send(HttpMethod.PUT, "/api/books/" + bid,
             book(name + " update " + n, 1 + random.nextInt(900), random.nextInt(10_000)));
-        if (record(response, 200)) {
+        if (record(response, 200, bid)) {
           acknowledged.put(bid, response.bodyAsJsonObject().getLong("version"));
         }
       } else {
         int index = random.nextInt(live.size());
         long bid = live.get(index);
-        if (record(system.send(HttpMethod.DELETE, "/api/books/" + bid, null), 204)) {
+        target = bid;
+        if (record(system.send(HttpMethod.DELETE, "/api/books/" + bid, null), 204, bid)) {
           live.remove(index);
           acknowledged.put(bid, DELETED);
         }
@@ -133,20 +140,29 @@ final class BackgroundWriter implements AutoCloseable {
       // No connection or no answer: the command side is down or restarting. Whether a command whose
       // answer was lost was committed is for MySQL to say; the read model must agree with it either way.
       unavailable.incrementAndGet();
+      if (target != null) {
+        answerLost.add(target);
+      }
       TestSystem.sleep(BACK_OFF_MILLIS);
     }
   }
 
-  private boolean record(HttpResponse<Buffer> response, int expected) {
+  /** True for the expected status; a 404 is expected only for a book whose delete lost its answer (it took effect). */
+  private boolean record(HttpResponse<Buffer> response, int expected, Long bid) {
     if (response.statusCode() == expected) {
       accepted.incrementAndGet();
+      if (bid != null) {
+        answerLost.remove(bid);
+      }
       return true;
     }
     if (response.statusCode() == 503) {
       unavailable.incrementAndGet();
       TestSystem.sleep(BACK_OFF_MILLIS);
-    } else if (response.statusCode() != 404) {
-      // 404: a delete or update whose earlier answer was lost already took effect.
+    } else if (response.statusCode() == 404 && bid != null && answerLost.remove(bid)) {
+      live.remove(bid);
+      acknowledged.put(bid, DELETED);
+    } else {
       unexpected.add(response.statusCode() + " " + response.bodyAsString());
     }
     return false;

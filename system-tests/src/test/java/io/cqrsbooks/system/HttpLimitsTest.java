@@ -1,6 +1,5 @@
 package io.cqrsbooks.system;
 
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -118,14 +117,20 @@ class HttpLimitsTest extends SystemTest {
   }
 
   @Test
-  void theLiveStreamOutlivesTheIdleTimeout() throws Exception {
+  void aQuietStreamOutlivesTheIdleTimeoutOnItsHeartbeats() throws Exception {
     try (Socket socket = connect(system.queryPort)) {
       socket.getOutputStream().write("GET /api/books/changes HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       Thread.sleep(500);
       assertTrue(availableText(socket).startsWith("HTTP/1.1 200"));
+      // Two and a half idle timeouts (2 s here) with no change: only heartbeats keep it open.
+      Thread.sleep(5000);
+      String quiet = availableText(socket);
+      assertNotNull(quiet, "nothing arrived on the quiet stream");
+      assertTrue(quiet.split(": keep-alive", -1).length - 1 >= 4, "heartbeats at least every 1 s: " + quiet);
       system.createBook(book("Streamed", 1, 1));
       Thread.sleep(1000);
-      assertTrue(availableText(socket).contains("Streamed"), "the change arrived on the open stream");
+      String text = availableText(socket);
+      assertTrue(text != null && text.contains("Streamed"), "the change arrived on the stream that stayed open");
     }
   }
 

@@ -26,7 +26,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import static io.cqrsbooks.system.TestSystem.await;
 import static io.cqrsbooks.system.TestSystem.awaitTrue;

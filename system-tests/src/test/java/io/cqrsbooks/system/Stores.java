@@ -3,7 +3,7 @@ package io.cqrsbooks.system;
 import io.cqrsbooks.config.MySqlSettings;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookJson;
-import io.cqrsbooks.contract.BookRows;
+import io.cqrsbooks.store.BookRows;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;

@@ -31,10 +31,13 @@ public record HttpLimits(Duration idleTimeout, Duration requestTimeout) {
         Duration.ofMillis(http.getInteger("requestTimeoutMillis")));
   }
 
-  /** Starts an HTTP server for the router with these limits. */
-  public Future<HttpServer> listen(Vertx vertx, int port, Router router) {
-    HeaderDeadline headers = new HeaderDeadline(vertx, requestTimeout.toMillis());
-    router.route().order(-1).handler(headers::requestArrived);
+  /** The deadline for each request's headers; its {@code requestArrived} must be the router's first handler. */
+  public HeaderDeadline headerDeadline(Vertx vertx) {
+    return new HeaderDeadline(vertx, requestTimeout.toMillis());
+  }
+
+  /** Starts an HTTP server for the router with these limits, timing each connection's requests with {@code headers}. */
+  public Future<HttpServer> listen(Vertx vertx, int port, Router router, HeaderDeadline headers) {
     return vertx.createHttpServer(serverOptions(port))
         .connectionHandler(headers::connected)
         .requestHandler(router)

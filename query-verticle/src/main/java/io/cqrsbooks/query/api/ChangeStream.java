@@ -1,11 +1,15 @@
-package io.cqrsbooks.query;
+package io.cqrsbooks.query.api;
 
+import io.cqrsbooks.query.BookChange;
+import io.cqrsbooks.query.ChangeWindow;
+import io.cqrsbooks.query.FeedPosition;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +25,7 @@ import java.util.Set;
 final class ChangeStream {
 
   static final String LAST_EVENT_ID = "Last-Event-ID";
-  private static final long HEARTBEAT_MILLIS = 15_000;
+  private static final long MAX_HEARTBEAT_MILLIS = 15_000;
   /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
   private static final long CLOSE_GRACE_MILLIS = 30_000;
 
@@ -42,7 +46,8 @@ final class ChangeStream {
     }
   }
 
-  ChangeStream(Vertx vertx, ChangeWindow window, int bufferBytes) {
+  /** @param idleTimeout the server closes silent connections after this; heartbeats come at least twice as often */
+  ChangeStream(Vertx vertx, ChangeWindow window, int bufferBytes, Duration idleTimeout) {
     this.vertx = vertx;
     this.window = window;
     this.bufferBytes = bufferBytes;
@@ -52,7 +57,8 @@ final class ChangeStream {
       }
     });
     // Keeps proxies from closing quiet streams and lets us notice clients that went away.
-    vertx.setPeriodic(HEARTBEAT_MILLIS, tick -> List.copyOf(open).forEach(client -> write(client, ": keep-alive\n\n")));
+    long heartbeat = Math.max(100, Math.min(MAX_HEARTBEAT_MILLIS, idleTimeout.toMillis() / 2));
+    vertx.setPeriodic(heartbeat, tick -> List.copyOf(open).forEach(client -> write(client, ": keep-alive\n\n")));
   }
 
   int openStreams() {

@@ -1,5 +1,6 @@
-package io.cqrsbooks.contract;
+package io.cqrsbooks.store;
 
+import io.cqrsbooks.contract.Book;
 import io.vertx.sqlclient.Row;
 
 import java.time.ZoneOffset;

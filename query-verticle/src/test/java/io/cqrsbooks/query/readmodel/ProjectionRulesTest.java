@@ -1,4 +1,4 @@
-package io.cqrsbooks.query;
+package io.cqrsbooks.query.readmodel;
 
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;

@@ -42,11 +42,6 @@ public final class JsonErrors {
     send(ctx, toApiException(ctx.failure(), ctx.statusCode()));
   }
 
-  /** Vert.x's CORS handler refuses an origin that is not configured with a failure naming CORS. */
-  private static boolean isCorsRefusal(Throwable failure) {
-    return failure != null && failure.getMessage() != null && failure.getMessage().contains("CORS");
-  }
-
   static ApiException toApiException(Throwable failure, int statusCode) {
     if (failure instanceof ApiException api) {
       return api;
@@ -61,10 +56,8 @@ public final class JsonErrors {
           List.of(new FieldError("Content-Type", "must be application/json")));
       case 401 -> new ApiException(401, "authentication required",
           List.of(new FieldError("Authorization", "must be 'Bearer <token>' with a valid, unexpired command token")));
-      case 403 -> isCorsRefusal(failure)
-          ? new ApiException(403, "forbidden", List.of(new FieldError("Origin", "is not an allowed origin")))
-          : new ApiException(403, "forbidden",
-              List.of(new FieldError("Authorization", "the token may not send commands")));
+      case 403 -> new ApiException(403, "forbidden",
+          List.of(new FieldError("Authorization", "the token may not send commands")));
       default -> {
         if (status >= 400 && status < 500) {
           yield new ApiException(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(), List.of());

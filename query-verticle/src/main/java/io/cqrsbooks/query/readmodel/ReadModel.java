@@ -1,4 +1,4 @@
-package io.cqrsbooks.query;
+package io.cqrsbooks.query.readmodel;
 
 import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoException;
@@ -13,8 +13,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
-import io.vertx.ext.mongo.IndexModel;
-import io.vertx.ext.mongo.IndexOptions;
 import io.vertx.ext.mongo.MongoClient;
 
 import java.util.ArrayList;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BinaryOperator;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * The MongoDB read model: collections, indexes, filters and every guarded write, in one place.
@@ -43,7 +40,7 @@ public final class ReadModel {
   /** One document recording the last bootstrap; its absence means the database lost the read model. */
   static final String META = "read_model_meta";
   private static final String BOOTSTRAP_MARKER = "bootstrap";
-  private static final String ID = "_id";
+  private static final String ID = BookFilters.ID;
   private static final int DUPLICATE_KEY = 11000;
 
   private final MongoClient mongo;
@@ -60,22 +57,15 @@ public final class ReadModel {
     this.atomicVersionGuard = atomicVersionGuard;
   }
 
-  Future<Void> ensureIndexes() {
-    List<IndexModel> indexes = BookQuery.SORTABLE.stream()
-        .filter(field -> !field.equals(BookFields.BID))
-        .map(field -> new IndexModel(new JsonObject().put(field, 1).put(ID, 1),
-            new IndexOptions().name("books_by_" + field)))
-        .collect(Collectors.toList());
-    indexes.add(new IndexModel(new JsonObject().put(BookFields.CATEGORY, 1),
-        new IndexOptions().name("books_by_category")));
-    return mongo.createIndexes(BOOKS, indexes);
+  public Future<Void> ensureIndexes() {
+    return mongo.createIndexes(BOOKS, BookFilters.indexes());
   }
 
   /**
    * The version each book was last applied at, live or deleted (absent: never applied). One indexed
    * {@code $in} lookup per collection, so the caller can leave out stale writes before writing.
    */
-  Future<Map<Long, Long>> appliedVersions(Collection<Long> bids) {
+  public Future<Map<Long, Long>> appliedVersions(Collection<Long> bids) {
     return versions(bids, BOOKS, TOMBSTONES, Math::max);
   }
 
@@ -84,7 +74,7 @@ public final class ReadModel {
    * than what {@link #appliedVersions} reported; with the atomic guard the filter re-checks that on the
    * server, so a concurrent writer in another process cannot make a document go backwards.
    */
-  Future<Void> write(List<Book> upserts, Map<Long, Long> deletions) {
+  public Future<Void> write(List<Book> upserts, Map<Long, Long> deletions) {
     List<BulkOperation> books = new ArrayList<>(upserts.size() + deletions.size());
     for (Book book : upserts) {
       books.add(BulkOperation.createReplace(guard(book.bid(), book.version()),
@@ -100,12 +90,12 @@ public final class ReadModel {
   }
 
   /** Bids of all live books, streamed in chunks; the stream is paused while a chunk is handled. */
-  Future<Void> forEachLiveBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
+  public Future<Void> forEachLiveBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
     return forEachIdChunk(BOOKS, chunkSize, handler);
   }
 
   /** Bids of all recorded deletions, streamed in chunks like {@link #forEachLiveBidChunk}. */
-  Future<Void> forEachDeletedBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
+  public Future<Void> forEachDeletedBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
     return forEachIdChunk(TOMBSTONES, chunkSize, handler);
   }
 
@@ -140,7 +130,7 @@ public final class ReadModel {
     return done.future();
   }
 
-  Future<Long> removeBooks(Collection<Long> bids) {
+  public Future<Long> removeBooks(Collection<Long> bids) {
     if (bids.isEmpty()) {
       return Future.succeededFuture(0L);
     }
@@ -153,7 +143,7 @@ public final class ReadModel {
    * tombstone's; absent when neither. A deletion records its tombstone before it removes the document, so
    * the tombstone alone would claim the removal while queries still find the book.
    */
-  Future<Map<Long, Long>> visibleVersions(Collection<Long> bids) {
+  public Future<Map<Long, Long>> visibleVersions(Collection<Long> bids) {
     return versions(bids, TOMBSTONES, BOOKS, (tombstone, live) -> live);
   }
 
@@ -179,36 +169,36 @@ public final class ReadModel {
         });
   }
 
-  Future<JsonObject> findBook(long bid) {
+  public Future<JsonObject> findBook(long bid) {
     return mongo.findOne(BOOKS, new JsonObject().put(ID, bid), withoutId()).map(ReadModel::toApi);
   }
 
-  Future<List<JsonObject>> findBooks(BookQuery query) {
+  public Future<List<JsonObject>> findBooks(BookCriteria criteria) {
     FindOptions options = new FindOptions()
         .setFields(withoutId())
-        .setSort(query.sort())
-        .setSkip(query.offset())
-        .setLimit(query.limit());
-    return mongo.findWithOptions(BOOKS, query.filter(), options);
+        .setSort(BookFilters.sort(criteria))
+        .setSkip(criteria.offset())
+        .setLimit(criteria.limit());
+    return mongo.findWithOptions(BOOKS, BookFilters.filter(criteria), options);
   }
 
-  Future<Long> countBooks(BookQuery query) {
-    return mongo.count(BOOKS, query.filter());
+  public Future<Long> countBooks(BookCriteria criteria) {
+    return mongo.count(BOOKS, BookFilters.filter(criteria));
   }
 
-  Future<Void> deadLetter(JsonObject letter) {
+  public Future<Void> deadLetter(JsonObject letter) {
     return mongo.insert(DEAD_LETTERS, letter).mapEmpty();
   }
 
   /** True when there is neither a live book nor a tombstone. */
-  Future<Boolean> isEmpty() {
+  public Future<Boolean> isEmpty() {
     return Future.all(mongo.findOne(BOOKS, new JsonObject(), new JsonObject().put(ID, 1)),
             mongo.findOne(TOMBSTONES, new JsonObject(), new JsonObject().put(ID, 1)))
         .map(found -> found.resultAt(0) == null && found.resultAt(1) == null);
   }
 
   /** Records that a bootstrap with this epoch has started; it is complete once {@link #markComplete} says so. */
-  Future<Void> markBuilding(String epoch) {
+  public Future<Void> markBuilding(String epoch) {
     return mongo.save(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch).put("complete", false))
         .mapEmpty();
   }
@@ -218,7 +208,7 @@ public final class ReadModel {
    * MySQL store's epoch, the topic's id, the consumer group). False when the marker of this epoch is gone:
    * the database was emptied while the bootstrap ran.
    */
-  Future<Boolean> markComplete(String epoch, JsonObject origin) {
+  public Future<Boolean> markComplete(String epoch, JsonObject origin) {
     return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch),
             new JsonObject().put("$set", new JsonObject().put("complete", true).put("origin", origin)
                 .put("copiedAt", java.time.Instant.now().toString())))
@@ -226,12 +216,23 @@ public final class ReadModel {
   }
 
   /** The record of the last bootstrap, or null when there is none. */
-  Future<JsonObject> bootstrapRecord() {
+  public Future<JsonObject> bootstrapRecord() {
     return mongo.findOne(META, new JsonObject().put(ID, BOOTSTRAP_MARKER), null);
   }
 
+  /**
+   * Records the topic a read model copied before the topic existed now follows. Only a record without a
+   * topic takes one: the group reads a topic that appeared after the copy from its beginning.
+   */
+  public Future<Boolean> adoptTopic(String topicId) {
+    return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("complete", true)
+                .put("origin.topicId", null),
+            new JsonObject().put("$set", new JsonObject().put("origin.topicId", topicId)))
+        .map(result -> result.getDocModified() == 1);
+  }
+
   /** Counts a query process that found this read model current and joined it without a copy. */
-  Future<Void> markJoined() {
+  public Future<Void> markJoined() {
     return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER),
             new JsonObject().put("$inc", new JsonObject().put("joins", 1))
                 .put("$set", new JsonObject().put("joinedAt", java.time.Instant.now().toString())))
@@ -239,12 +240,12 @@ public final class ReadModel {
   }
 
   /** Whether the read model still holds the record of its bootstrap (an emptied database does not). */
-  Future<Boolean> isBootstrapped() {
+  public Future<Boolean> isBootstrapped() {
     return mongo.findOne(META, new JsonObject().put(ID, BOOTSTRAP_MARKER), null)
         .map(marker -> marker != null && marker.getBoolean("complete", false));
   }
 
-  Future<Void> ping() {
+  public Future<Void> ping() {
     return mongo.runCommand("ping", new JsonObject().put("ping", 1)).mapEmpty();
   }
 
@@ -290,9 +291,6 @@ public final class ReadModel {
             && bulk.getWriteConcernError() == null;
       }
       if (t instanceof MongoException mongoException && mongoException.getCode() == DUPLICATE_KEY) {
-        return true;
-      }
-      if (t.getMessage() != null && t.getMessage().contains("E11000")) {
         return true;
       }
     }

@@ -12,7 +12,7 @@ import java.util.Map;
  * headers one byte at a time resets the idle timeout with every byte, so only a deadline cuts it off.
  * One per server instance, so its map is only touched from that instance's event loop.
  */
-final class HeaderDeadline {
+public final class HeaderDeadline {
 
   private final Vertx vertx;
   private final long millis;
@@ -23,13 +23,13 @@ final class HeaderDeadline {
     this.millis = millis;
   }
 
-  void connected(HttpConnection connection) {
+  public void connected(HttpConnection connection) {
     arm(connection);
     connection.closeHandler(closed -> disarm(connection));
   }
 
   /** The first handler of every request: its headers are in; the deadline starts again once it is answered. */
-  void requestArrived(RoutingContext ctx) {
+  public void requestArrived(RoutingContext ctx) {
     HttpConnection connection = ctx.request().connection();
     disarm(connection);
     ctx.addEndHandler(answered -> arm(connection));

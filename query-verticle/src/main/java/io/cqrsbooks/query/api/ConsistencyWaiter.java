@@ -1,7 +1,9 @@
-package io.cqrsbooks.query;
+package io.cqrsbooks.query.api;
 
 import io.cqrsbooks.contract.ConsistencyToken;
 import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.query.BookChange;
+import io.cqrsbooks.query.readmodel.ReadModel;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,15 +1,20 @@
-package io.cqrsbooks.query;
+package io.cqrsbooks.query.api;
 
 import io.cqrsbooks.contract.ConsistencyToken;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.BookResources;
+import io.cqrsbooks.http.HeaderDeadline;
 import io.cqrsbooks.http.JsonErrors;
+import io.cqrsbooks.query.ChangeWindow;
+import io.cqrsbooks.query.QuerySettings;
+import io.cqrsbooks.query.QueryStatus;
+import io.cqrsbooks.query.readmodel.BookCriteria;
+import io.cqrsbooks.query.readmodel.ReadModel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.StaticHandler;
@@ -22,29 +27,30 @@ import java.util.List;
 public final class QueryApiVerticle extends VerticleBase {
 
   /** Where the webroot module puts the built UI on the classpath. */
-  static final String UI_ROOT = "io/cqrsbooks/ui";
+  public static final String UI_ROOT = "io/cqrsbooks/ui";
 
   private final QuerySettings settings;
   private final QueryStatus status;
   private final ChangeWindow window;
-  private ReadModel readModel;
+  private final ReadModel readModel;
   private ConsistencyWaiter consistency;
   private ChangeStream changes;
 
-  QueryApiVerticle(QuerySettings settings, QueryStatus status, ChangeWindow window) {
+  public QueryApiVerticle(QuerySettings settings, QueryStatus status, ChangeWindow window, ReadModel readModel) {
     this.settings = settings;
     this.status = status;
     this.window = window;
+    this.readModel = readModel;
   }
 
   @Override
   public Future<?> start() {
-    readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), QueryService.MONGO_POOL),
-        settings.mongo().atomicVersionGuard());
     consistency = new ConsistencyWaiter(vertx, readModel, settings.consistencyTimeout());
-    changes = new ChangeStream(vertx, window, settings.changeStreamBufferBytes());
+    changes = new ChangeStream(vertx, window, settings.changeStreamBufferBytes(), settings.http().idleTimeout());
 
+    HeaderDeadline headers = settings.http().headerDeadline(vertx);
     Router router = Router.router(vertx);
+    router.route().handler(headers::requestArrived);
     router.route().handler(this::securityHeaders);
     router.get("/api/config").handler(this::clientConfig);
     router.get("/api/books/changes").handler(changes::subscribe);
@@ -56,7 +62,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
 
-    return settings.http().listen(vertx, settings.httpPort(), router)
+    return settings.http().listen(vertx, settings.httpPort(), router, headers)
         .recover(failure -> Future.failedFuture(new IllegalStateException("the query API cannot listen on port "
             + settings.httpPort() + " (set CQRS_QUERY_HTTP_PORT to another port): " + failure.getMessage())));
   }
@@ -122,13 +128,13 @@ public final class QueryApiVerticle extends VerticleBase {
   }
 
   private void listBooks(RoutingContext ctx) {
-    BookQuery query = BookQuery.parse(ctx.queryParams());
-    Future.all(readModel.findBooks(query), readModel.countBooks(query))
+    BookCriteria criteria = BookQueryParams.parse(ctx.queryParams());
+    Future.all(readModel.findBooks(criteria), readModel.countBooks(criteria))
         .onSuccess(found -> ctx.json(new JsonObject()
             .put("items", new JsonArray(found.<List<JsonObject>>resultAt(0)))
             .put("total", found.<Long>resultAt(1))
-            .put("limit", query.limit())
-            .put("offset", query.offset())))
+            .put("limit", criteria.limit())
+            .put("offset", criteria.offset())))
         .onFailure(failure -> handleReadError(ctx, failure));
   }
 

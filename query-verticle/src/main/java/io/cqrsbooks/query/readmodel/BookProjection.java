@@ -1,4 +1,4 @@
-package io.cqrsbooks.query;
+package io.cqrsbooks.query.readmodel;
 
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;
@@ -13,15 +13,15 @@ import java.util.Map;
  * Applies book events to the read model, idempotently: duplicates, replays and stale events change
  * nothing. Returns the events that actually changed the read model, for the live change stream.
  */
-final class BookProjection {
+public final class BookProjection {
 
   private final ReadModel readModel;
 
-  BookProjection(ReadModel readModel) {
+  public BookProjection(ReadModel readModel) {
     this.readModel = readModel;
   }
 
-  Future<List<BookEvent>> apply(List<BookEvent> events) {
+  public Future<List<BookEvent>> apply(List<BookEvent> events) {
     List<BookEvent> candidates = ProjectionRules.newestPerBook(events);
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());

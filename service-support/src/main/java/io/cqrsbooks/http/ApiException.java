@@ -32,6 +32,10 @@ public final class ApiException extends RuntimeException {
     return new ApiException(404, message, List.of());
   }
 
+  public static ApiException foreignOrigin() {
+    return new ApiException(403, "forbidden", List.of(new FieldError("Origin", "is not an allowed origin")));
+  }
+
   public static ApiException unavailable(String message) {
     return new ApiException(503, message, List.of());
   }

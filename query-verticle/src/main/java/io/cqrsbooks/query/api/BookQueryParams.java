@@ -1,28 +1,28 @@
-package io.cqrsbooks.query;
+package io.cqrsbooks.query.api;
 
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.FieldError;
 import io.vertx.core.MultiMap;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.cqrsbooks.query.readmodel.BookCriteria;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 
-import static io.cqrsbooks.contract.BookFields.*;
+import static io.cqrsbooks.contract.BookFields.BID;
 
-/** A validated {@code GET /api/books} request and the MongoDB filter and sort it stands for. */
-record BookQuery(int limit, int offset, String sortField, boolean descending, String q, String category,
-                 Long minPrice, Long maxPrice) {
+/** The parameters of {@code GET /api/books}, checked and turned into {@link BookCriteria}; every bad one is named. */
+final class BookQueryParams {
 
-  static final List<String> SORTABLE = List.of(BID, TITLE, PRICE, PAGES, PUBLISHED_DATE);
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   static final int MAX_OFFSET = 1_000_000;
   private static final Set<String> PARAMETERS = Set.of("limit", "offset", "sort", "q", "category", "minPrice", "maxPrice");
 
-  static BookQuery parse(MultiMap params) {
+  private BookQueryParams() {
+  }
+
+  static BookCriteria parse(MultiMap params) {
     List<FieldError> errors = new ArrayList<>();
     for (String name : params.names()) {
       if (!PARAMETERS.contains(name)) {
@@ -36,8 +36,8 @@ record BookQuery(int limit, int offset, String sortField, boolean descending, St
     String sort = params.get("sort") == null ? "-" + BID : params.get("sort");
     boolean descending = sort.startsWith("-");
     String sortField = descending ? sort.substring(1) : sort;
-    if (!SORTABLE.contains(sortField)) {
-      errors.add(new FieldError("sort", "must be one of " + String.join(", ", SORTABLE) + ", optionally prefixed by -"));
+    if (!BookCriteria.SORTABLE.contains(sortField)) {
+      errors.add(new FieldError("sort", "must be one of " + String.join(", ", BookCriteria.SORTABLE) + ", optionally prefixed by -"));
     }
     String q = text(params, "q", 200, errors);
     String category = text(params, "category", 50, errors);
@@ -49,42 +49,7 @@ record BookQuery(int limit, int offset, String sortField, boolean descending, St
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
-    return new BookQuery(limit, offset, sortField, descending, q, category, minPrice, maxPrice);
-  }
-
-  JsonObject filter() {
-    JsonObject filter = new JsonObject();
-    if (q != null) {
-      JsonObject contains = new JsonObject().put("$regex", literalPattern(q)).put("$options", "i");
-      filter.put("$or", new JsonArray()
-          .add(new JsonObject().put(TITLE, contains))
-          .add(new JsonObject().put(AUTHOR, contains.copy())));
-    }
-    if (category != null) {
-      filter.put(CATEGORY, category);
-    }
-    if (minPrice != null || maxPrice != null) {
-      JsonObject range = new JsonObject();
-      if (minPrice != null) {
-        range.put("$gte", minPrice);
-      }
-      if (maxPrice != null) {
-        range.put("$lte", maxPrice);
-      }
-      filter.put(PRICE, range);
-    }
-    return filter;
-  }
-
-  /** The chosen field, then _id in the same direction, so paging is stable when values tie. */
-  JsonObject sort() {
-    int direction = descending ? -1 : 1;
-    String field = sortField.equals(BID) ? "_id" : sortField;
-    JsonObject sort = new JsonObject().put(field, direction);
-    if (!field.equals("_id")) {
-      sort.put("_id", direction);
-    }
-    return sort;
+    return new BookCriteria(limit, offset, sortField, descending, q, category, minPrice, maxPrice);
   }
 
   private static long number(MultiMap params, String name, long fallback, long min, long max, List<FieldError> errors) {
@@ -116,17 +81,5 @@ record BookQuery(int limit, int offset, String sortField, boolean descending, St
       return null;
     }
     return text.strip();
-  }
-
-  /** Text searched for as typed: every regex metacharacter is escaped. */
-  static String literalPattern(String text) {
-    StringBuilder pattern = new StringBuilder(text.length() + 8);
-    for (char c : text.toCharArray()) {
-      if ("\\^$.|?*+()[]{}".indexOf(c) >= 0) {
-        pattern.append('\\');
-      }
-      pattern.append(c);
-    }
-    return pattern.toString();
   }
 }
