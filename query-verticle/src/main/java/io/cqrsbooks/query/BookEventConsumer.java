@@ -7,6 +7,7 @@ import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.InvalidEventException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -134,8 +135,14 @@ public final class BookEventConsumer extends VerticleBase {
         });
   }
 
+  /** Tells the status and this process's change feed which partitions this consumer applies now. */
   private void countAssigned() {
-    consumer.assignment().onSuccess(assigned -> status.partitionsAssigned(assigned.size()));
+    consumer.assignment().onSuccess(assigned -> {
+      status.partitionsAssigned(assigned.size());
+      JsonArray owned = new JsonArray();
+      assigned.forEach(partition -> owned.add(partition.getPartition()));
+      vertx.eventBus().publish(ChangeFeed.OWNED_ADDRESS, owned);
+    });
   }
 
   /** This process's change feed announces the batch at once, without waiting for the commit. */

@@ -6,6 +6,7 @@ import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.InvalidEventException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.common.TopicPartition;
@@ -38,6 +39,8 @@ final class ChangeFeed extends VerticleBase {
 
   /** Local address on which this process's consumer reports {@code {partition: next offset}} once applied. */
   static final String APPLIED_ADDRESS = "cqrs-books.changes.applied";
+  /** Local address on which this process's consumer reports the partitions it owns now (a JSON array). */
+  static final String OWNED_ADDRESS = "cqrs-books.changes.owned";
 
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
@@ -61,6 +64,8 @@ final class ChangeFeed extends VerticleBase {
   private KafkaAdminClient admin;
   private ArrayDeque<KafkaConsumerRecord<String, String>>[] held;
   private long[] applied;
+  /** Partitions this process's consumer applies: their progress comes from its reports, not from Kafka. */
+  private Set<Integer> ownedHere = Set.of();
   private int heldCount;
   private boolean polling;
   private boolean checkScheduled;
@@ -78,6 +83,12 @@ final class ChangeFeed extends VerticleBase {
     consumer = KafkaConsumer.create(vertx, kafka.feedConfig());
     admin = KafkaAdminClient.create(vertx, kafka.adminConfig());
     vertx.eventBus().<JsonObject>localConsumer(APPLIED_ADDRESS, message -> appliedLocally(message.body()));
+    vertx.eventBus().<JsonArray>localConsumer(OWNED_ADDRESS, message -> {
+      ownedHere = message.body().stream().map(p -> ((Number) p).intValue()).collect(Collectors.toUnmodifiableSet());
+      if (held != null) {
+        release();
+      }
+    });
     startAtTheEnd();
     return Future.succeededFuture();
   }
@@ -182,10 +193,20 @@ final class ChangeFeed extends VerticleBase {
         heldCount--;
       }
     }
-    if (heldCount > 0) {
+    if (waitsForAnotherProcess()) {
       checkAppliedSoon();
     }
     pollNext();
+  }
+
+  /** Records are held in a partition another process applies: only Kafka's committed offsets tell its progress. */
+  private boolean waitsForAnotherProcess() {
+    for (int p = 0; p < held.length; p++) {
+      if (!held[p].isEmpty() && !ownedHere.contains(p)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private void announce(KafkaConsumerRecord<String, String> record) {
@@ -208,7 +229,7 @@ final class ChangeFeed extends VerticleBase {
     vertx.eventBus().publish(BookChange.ADDRESS, change);
   }
 
-  /** Other processes' progress: the consumer group's committed offsets, read while records wait. */
+  /** Other processes' progress: the consumer group's committed offsets, read while their records wait. */
   private void checkAppliedSoon() {
     if (checkScheduled || stopping) {
       return;
