@@ -47,35 +47,36 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
 
   /**
    * A query process's own read of every partition, for its live change feed: no group (it takes all
-   * partitions itself and commits nothing), only committed transactions, from where it is told to seek.
+   * partitions itself and commits nothing), from where it is told to seek.
    */
   public Map<String, String> feedConfig() {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
-    config.put("key.deserializer", STRING_DESERIALIZER);
-    config.put("value.deserializer", STRING_DESERIALIZER);
-    config.put("enable.auto.commit", "false");
+    Map<String, String> config = readerConfig();
     config.put("auto.offset.reset", "latest");
     config.put("max.poll.records", "1000");
-    config.put("isolation.level", "read_committed");
     return config;
   }
 
   /** Offsets are committed by hand, only after the read model acknowledged the events. */
   public Map<String, String> consumerConfig() {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
-    config.put("key.deserializer", STRING_DESERIALIZER);
-    config.put("value.deserializer", STRING_DESERIALIZER);
+    Map<String, String> config = readerConfig();
     config.put("group.id", groupId);
-    config.put("enable.auto.commit", "false");
     config.put("auto.offset.reset", "earliest");
     config.put("max.poll.records", "500");
-    config.put("isolation.level", "read_committed");
     // A query process killed without leaving its group holds its partitions until this expires; Kafka's
     // 45 s default kept a restarted query side from consuming for that long (measured in CrashTest).
     config.put("session.timeout.ms", "10000");
     config.put("heartbeat.interval.ms", "3000");
+    return config;
+  }
+
+  /** What every reader of the topic shares: string records, committed transactions only, no automatic commits. */
+  private Map<String, String> readerConfig() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("key.deserializer", STRING_DESERIALIZER);
+    config.put("value.deserializer", STRING_DESERIALIZER);
+    config.put("enable.auto.commit", "false");
+    config.put("isolation.level", "read_committed");
     return config;
   }
 }
