@@ -17,6 +17,7 @@ public final class QueryStatus {
   private final AtomicLong bootstrapCopied = new AtomicLong();
   private final AtomicLong eventsApplied = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
+  private final AtomicLong openStreams = new AtomicLong();
 
   void bootstrapProgress(long copied) {
     bootstrapCopied.set(copied);
@@ -66,6 +67,14 @@ public final class QueryStatus {
     eventsApplied.addAndGet(count);
   }
 
+  public void streamOpened() {
+    openStreams.incrementAndGet();
+  }
+
+  public void streamClosed() {
+    openStreams.decrementAndGet();
+  }
+
   void deadLettered() {
     deadLetters.incrementAndGet();
   }
@@ -88,6 +97,7 @@ public final class QueryStatus {
         .put("eventsApplied", eventsApplied.get())
         .put("deadLetters", deadLetters.get())
         .put("rebuilds", rebuilds.get())
+        .put("openStreams", openStreams.get())
         .put("problem", problem != null ? problem : readModelProblem);
   }
 }

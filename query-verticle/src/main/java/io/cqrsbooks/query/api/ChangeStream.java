@@ -3,6 +3,7 @@ package io.cqrsbooks.query.api;
 import io.cqrsbooks.query.BookChange;
 import io.cqrsbooks.query.ChangeWindow;
 import io.cqrsbooks.query.FeedPosition;
+import io.cqrsbooks.query.QueryStatus;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
@@ -31,6 +32,7 @@ final class ChangeStream {
 
   private final Vertx vertx;
   private final ChangeWindow window;
+  private final QueryStatus status;
   private final int bufferBytes;
   private final Set<Client> open = new LinkedHashSet<>();
 
@@ -47,9 +49,10 @@ final class ChangeStream {
   }
 
   /** @param idleTimeout the server closes silent connections after this; heartbeats come at least twice as often */
-  ChangeStream(Vertx vertx, ChangeWindow window, int bufferBytes, Duration idleTimeout) {
+  ChangeStream(Vertx vertx, ChangeWindow window, QueryStatus status, int bufferBytes, Duration idleTimeout) {
     this.vertx = vertx;
     this.window = window;
+    this.status = status;
     this.bufferBytes = bufferBytes;
     vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> {
       for (Client client : List.copyOf(open)) {
@@ -61,10 +64,6 @@ final class ChangeStream {
     vertx.setPeriodic(heartbeat, tick -> List.copyOf(open).forEach(client -> write(client, ": keep-alive\n\n")));
   }
 
-  int openStreams() {
-    return open.size();
-  }
-
   void subscribe(RoutingContext ctx) {
     HttpServerResponse response = ctx.response()
         .setChunked(true)
@@ -73,13 +72,13 @@ final class ChangeStream {
         .putHeader("X-Accel-Buffering", "no");
     response.setWriteQueueMaxSize(bufferBytes);
     Client client = new Client(response, ctx.request().connection());
-    response.closeHandler(closed -> open.remove(client));
-    response.exceptionHandler(failure -> open.remove(client));
+    response.closeHandler(closed -> forget(client));
+    response.exceptionHandler(failure -> forget(client));
     response.write("retry: 2000\n: connected\n\n");
     if (!window.started()) {
       // The feed has not found the topic yet: nothing has been announced, so there is nothing to miss.
       client.cursor = FeedPosition.of();
-      open.add(client);
+      remember(client);
       return;
     }
     String lastEventId = ctx.request().getHeader(LAST_EVENT_ID);
@@ -87,7 +86,7 @@ final class ChangeStream {
     Optional<List<BookChange>> missed = since.flatMap(window::since);
     if (missed.isEmpty()) {
       client.cursor = window.current();
-      open.add(client);
+      remember(client);
       String reason = since.isEmpty()
           ? "Last-Event-ID is not an id this service handed out"
           : "the changes since Last-Event-ID are no longer held (the window keeps the most recent ones)";
@@ -95,10 +94,21 @@ final class ChangeStream {
       return;
     }
     client.cursor = since.get();
-    open.add(client);
+    remember(client);
     // Says where the client stands even if no change comes before it disconnects.
     write(client, event(client.cursor.encode(), "ready", "{}"));
     missed.get().forEach(change -> send(client, change));
+  }
+
+  private void remember(Client client) {
+    open.add(client);
+    status.streamOpened();
+  }
+
+  private void forget(Client client) {
+    if (open.remove(client)) {
+      status.streamClosed();
+    }
   }
 
   /** Sends a change the client does not have yet; its id is the client's position once it has it. */
@@ -129,7 +139,7 @@ final class ChangeStream {
 
   /** The client did not keep up: one last event saying so, then the stream ends (it may reconnect). */
   private void closeSlow(Client client) {
-    open.remove(client);
+    forget(client);
     // Once the client has read what is queued, the connection closes; if it never does, it is cut.
     client.response.end("event: closing\ndata: " + new JsonObject()
             .put("reason", "this client read the stream too slowly; reconnect with Last-Event-ID").encode() + "\n\n")

@@ -46,7 +46,7 @@ public final class QueryApiVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     consistency = new ConsistencyWaiter(vertx, readModel, settings.consistencyTimeout());
-    changes = new ChangeStream(vertx, window, settings.changeStreamBufferBytes(), settings.http().idleTimeout());
+    changes = new ChangeStream(vertx, window, status, settings.changeStreamBufferBytes(), settings.http().idleTimeout());
 
     HeaderDeadline headers = settings.http().headerDeadline(vertx);
     Router router = Router.router(vertx);
