@@ -6,7 +6,6 @@ import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.store.BookRows;
 import io.cqrsbooks.http.ApiException;
-import io.cqrsbooks.http.FieldError;
 import io.vertx.core.Future;
 import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.sqlclient.Pool;
@@ -17,7 +16,6 @@ import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.function.Function;
@@ -81,9 +79,7 @@ final class BookStore {
       }
       Book current = BookRows.fromRow(rows.iterator().next());
       if (expectedVersion.isPresent() && expectedVersion.getAsLong() != current.version()) {
-        throw new ApiException(412, "the book has changed since you read it", List.of(new FieldError(
-            Preconditions.IF_MATCH, "expected version " + expectedVersion.getAsLong()
-            + " but the book is at version " + current.version())));
+        throw ApiException.versionChanged(Preconditions.IF_MATCH, expectedVersion.getAsLong(), current.version());
       }
       return current;
     });

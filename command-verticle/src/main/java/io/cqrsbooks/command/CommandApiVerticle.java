@@ -102,7 +102,7 @@ public final class CommandApiVerticle extends VerticleBase {
   private void requireJson(RoutingContext ctx) {
     String contentType = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
     if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
-      ctx.fail(415);
+      ctx.fail(ApiException.unsupportedMediaType());
       return;
     }
     ctx.next();
@@ -162,15 +162,11 @@ public final class CommandApiVerticle extends VerticleBase {
     response.end(BookJson.encode(event.book()));
   }
 
+  /** A refusal passes as it is; MySQL's own errors are ours (500); anything else means the database is away. */
   private void handleCommandError(RoutingContext ctx, Throwable failure) {
-    if (failure instanceof ApiException api) {
-      JsonErrors.send(ctx, api);
-    } else if (failure instanceof MySQLException) {
-      ctx.fail(failure);
-    } else {
-      // Connection refused, reset or timed out: the database is away; nothing was committed.
-      JsonErrors.send(ctx, ApiException.unavailable("the database is unavailable; nothing was written, try again"));
-    }
+    ctx.fail(failure instanceof ApiException || failure instanceof MySQLException
+        ? failure
+        : ApiException.unavailable("the database is unavailable; nothing was written, try again"));
   }
 
   private static JsonObject jsonBody(RoutingContext ctx) {

@@ -17,11 +17,12 @@ import io.vertx.core.json.JsonObject;
  * @param partition the topic partition the event came from
  * @param offset its offset there
  * @param after the feed's position once this change is delivered: the SSE id of a client that has it
+ * @param id {@code after}, encoded once per process
  * @param data the SSE data, {@code {type, bid, version, book}} with {@code book} null for a deletion,
  *     encoded once per process
  */
 public record BookChange(BookEventType type, long bid, long version, int partition, long offset, FeedPosition after,
-                  String data) {
+                         String id, String data) {
 
   /** Local event-bus address of applied changes. */
   public static final String ADDRESS = "cqrs-books.book-changes";
@@ -32,7 +33,8 @@ public record BookChange(BookEventType type, long bid, long version, int partiti
         .put("bid", event.bid())
         .put("version", event.version())
         .put("book", event.book() == null ? null : BookJson.toJson(event.book()));
-    return new BookChange(event.type(), event.bid(), event.version(), partition, offset, after, json.encode());
+    return new BookChange(event.type(), event.bid(), event.version(), partition, offset, after, after.encode(),
+        json.encode());
   }
 
   /** Lets changes travel the event bus of this Vert.x instance; undone by {@link #unregister}. */

@@ -13,7 +13,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ChangeWindowTest {
 
   private static BookChange change(FeedPosition before, int partition, long offset, long bid, String data) {
-    return new BookChange(BookEventType.BookUpdated, bid, 1, partition, offset, before.after(partition, offset), data);
+    FeedPosition after = before.after(partition, offset);
+    return new BookChange(BookEventType.BookUpdated, bid, 1, partition, offset, after, after.encode(), data);
   }
 
   /** Delivers records {@code (partition, offset)} in this order, each a change of 10 bytes. */

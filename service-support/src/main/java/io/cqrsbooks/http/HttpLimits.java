@@ -9,7 +9,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.PlatformHandler;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,8 +57,8 @@ public record HttpLimits(Duration idleTimeout, Duration requestTimeout) {
     return ctx -> {
       long timer = ctx.vertx().setTimer(requestTimeout.toMillis(), expired -> {
         if (!ctx.request().isEnded()) {
-          JsonErrors.send(ctx, new ApiException(408, "request timeout",
-              List.of(new FieldError("body", "did not arrive within " + requestTimeout.toMillis() + " ms"))));
+          // The body handler still waits for the rest, so this answers directly rather than failing the context.
+          JsonErrors.send(ctx, ApiException.bodyTooSlow(requestTimeout.toMillis()));
           ctx.request().connection().close();
         }
       });

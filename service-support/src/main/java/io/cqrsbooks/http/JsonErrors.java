@@ -8,9 +8,11 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.List;
 
-/** The one place where failures become HTTP responses: a JSON body, the right status, never a stack trace. */
+/**
+ * The one place where failures become HTTP responses: a JSON body, the status {@link ApiException} chose (or
+ * the framework's, mapped here), never a stack trace. Handlers throw or {@code ctx.fail} and this answers.
+ */
 public final class JsonErrors {
 
   private static final Logger LOG = LoggerFactory.getLogger(JsonErrors.class);
@@ -20,8 +22,8 @@ public final class JsonErrors {
 
   /** Answers unknown paths, wrong methods and every failed route of the router in JSON. */
   public static void install(Router router) {
-    router.errorHandler(404, ctx -> send(ctx, new ApiException(404, "no such resource", List.of())));
-    router.errorHandler(405, ctx -> send(ctx, new ApiException(405, "method not allowed", List.of())));
+    router.errorHandler(404, ctx -> send(ctx, ApiException.noSuchResource()));
+    router.errorHandler(405, ctx -> send(ctx, ApiException.methodNotAllowed()));
     router.route().failureHandler(JsonErrors::handleFailure);
   }
 
@@ -49,21 +51,18 @@ public final class JsonErrors {
     int status = failure instanceof HttpException http ? http.getStatusCode() : statusCode;
     return switch (status) {
       case 400 -> ApiException.invalid("body", "the request body could not be read");
-      case 404 -> new ApiException(404, "no such resource", List.of());
-      case 405 -> new ApiException(405, "method not allowed", List.of());
-      case 413 -> new ApiException(413, "request body too large", List.of(new FieldError("body", "at most 64 KiB")));
-      case 415 -> new ApiException(415, "unsupported media type",
-          List.of(new FieldError("Content-Type", "must be application/json")));
-      case 401 -> new ApiException(401, "authentication required",
-          List.of(new FieldError("Authorization", "must be 'Bearer <token>' with a valid, unexpired command token")));
-      case 403 -> new ApiException(403, "forbidden",
-          List.of(new FieldError("Authorization", "the token may not send commands")));
+      case 401 -> ApiException.unauthenticated();
+      case 403 -> ApiException.notPermitted();
+      case 404 -> ApiException.noSuchResource();
+      case 405 -> ApiException.methodNotAllowed();
+      case 413 -> ApiException.bodyTooLarge();
+      case 415 -> ApiException.unsupportedMediaType();
       default -> {
         if (status >= 400 && status < 500) {
-          yield new ApiException(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase(), List.of());
+          yield ApiException.clientError(status, HttpResponseStatus.valueOf(status).reasonPhrase().toLowerCase());
         }
         LOG.error("request failed", failure);
-        yield new ApiException(500, "internal error", List.of());
+        yield ApiException.internal();
       }
     };
   }

@@ -68,8 +68,7 @@ final class ConsistencyWaiter {
       if (waiting.pending().isEmpty()) {
         settle(waiting, null);
       } else if (System.nanoTime() >= waiting.deadline()) {
-        settle(waiting, new ApiException(503, "the read model has not applied that command yet; try again",
-            List.of()));
+        settle(waiting, ApiException.unavailable("the read model has not applied that command yet; try again"));
       } else {
         vertx.setTimer(RECHECK_MILLIS, timer -> check(waiting));
       }

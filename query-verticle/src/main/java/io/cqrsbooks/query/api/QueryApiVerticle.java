@@ -58,7 +58,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.get("/api/books/:bid").handler(this::awaitConsistency).handler(this::getBook);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
-    router.route("/api/*").handler(ctx -> ctx.fail(404));
+    router.route("/api/*").handler(ctx -> ctx.fail(ApiException.noSuchResource()));
     router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
 
@@ -143,7 +143,7 @@ public final class QueryApiVerticle extends VerticleBase {
     readModel.findBook(bid)
         .onSuccess(book -> {
           if (book == null) {
-            JsonErrors.send(ctx, ApiException.notFound("book " + bid + " does not exist"));
+            ctx.fail(ApiException.notFound("book " + bid + " does not exist"));
           } else {
             ctx.response().putHeader("ETag", BookResources.etag(book.getLong("version")));
             ctx.json(book);
@@ -163,9 +163,6 @@ public final class QueryApiVerticle extends VerticleBase {
   }
 
   private void handleReadError(RoutingContext ctx, Throwable failure) {
-    JsonErrors.send(ctx, failure instanceof ApiException api
-        ? api
-        : ApiException.unavailable("the read model is unavailable; try again"));
+    ctx.fail(failure instanceof ApiException ? failure : ApiException.unavailable("the read model is unavailable; try again"));
   }
-
 }
