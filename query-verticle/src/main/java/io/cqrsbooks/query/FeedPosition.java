@@ -24,10 +24,6 @@ public final class FeedPosition {
     return new FeedPosition(next.clone());
   }
 
-  int partitions() {
-    return next.length;
-  }
-
   /** The next offset of {@code partition}; 0 for a partition this position does not know. */
   public long next(int partition) {
     return partition < next.length ? next[partition] : 0;

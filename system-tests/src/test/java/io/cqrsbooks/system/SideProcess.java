@@ -59,7 +59,10 @@ final class SideProcess {
           .redirectErrorStream(true)
           .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
       builder.environment().putAll(environment);
-      return new SideProcess(name, builder.start(), log, logStart);
+      Process process = builder.start();
+      // A test JVM that ends before closing its system must not leave command or query JVMs behind.
+      Runtime.getRuntime().addShutdownHook(new Thread(process::destroyForcibly, "stop-" + name));
+      return new SideProcess(name, process, log, logStart);
     } catch (IOException e) {
       throw new AssertionError("could not start " + name + ": " + e, e);
     }
