@@ -1,15 +1,28 @@
 package io.cqrsbooks.command;
 
-import io.vertx.core.json.JsonObject;
+import io.cqrsbooks.config.Config;
 
 import java.time.Duration;
 
-/** The key material and claims of command tokens (the {@code auth} section, already checked by the launcher). */
+/**
+ * The key material and claims of command tokens (the {@code auth} section). An empty secret means "not
+ * configured": the embedded launch then uses its local key ({@link #withSecret}), any other launch refuses.
+ */
 public record AuthSettings(String jwtSecret, String issuer, Duration tokenTtl) {
 
-  public static AuthSettings fromJson(JsonObject config) {
-    JsonObject auth = config.getJsonObject("auth");
-    return new AuthSettings(auth.getString("jwtSecret"), auth.getString("issuer"),
-        Duration.ofMinutes(auth.getInteger("tokenTtlMinutes")));
+  public static AuthSettings from(Config config) {
+    String secret = config.text("auth.jwtSecret");
+    if (!secret.isEmpty() && secret.length() < CommandTokens.MIN_SECRET_LENGTH) {
+      throw config.invalid("auth.jwtSecret", "must be at least " + CommandTokens.MIN_SECRET_LENGTH + " characters long");
+    }
+    return new AuthSettings(secret, config.required("auth.issuer"), config.minutes("auth.tokenTtlMinutes"));
+  }
+
+  public boolean hasSecret() {
+    return !jwtSecret.isEmpty();
+  }
+
+  public AuthSettings withSecret(String secret) {
+    return new AuthSettings(secret, issuer, tokenTtl);
   }
 }

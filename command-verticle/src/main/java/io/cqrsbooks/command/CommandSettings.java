@@ -1,14 +1,14 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
 import io.cqrsbooks.http.HttpLimits;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 import java.util.List;
 
-/** The command side's part of the configuration (already checked by the launcher). */
+/** The command side's part of the configuration, read and checked in {@link #from}. */
 public record CommandSettings(
     int httpPort,
     int instances,
@@ -21,18 +21,28 @@ public record CommandSettings(
     MySqlSettings mysql,
     KafkaSettings kafka) {
 
-  public static CommandSettings fromJson(JsonObject config) {
-    JsonObject command = config.getJsonObject("command");
+  public static CommandSettings from(Config config) {
+    Duration relayPollEvery = config.millis("command.relayPollMillis");
+    Duration relayFailover = config.seconds("command.relayFailoverSeconds");
+    if (relayPollEvery.compareTo(relayFailover) >= 0) {
+      throw config.invalid("command.relayPollMillis", "must be shorter than command.relayFailoverSeconds:"
+          + " a standby competes for the relay lease on that tick");
+    }
     return new CommandSettings(
-        command.getInteger("httpPort"),
-        command.getInteger("instances", 1),
-        command.getJsonArray("corsOrigins").stream().map(String::valueOf).toList(),
-        Duration.ofMillis(command.getLong("relayPollMillis", 1000L)),
-        Duration.ofSeconds(command.getLong("relayFailoverSeconds", 5L)),
-        Duration.ofSeconds(command.getLong("outboxRetentionSeconds", 86_400L)),
-        HttpLimits.fromJson(config),
-        AuthSettings.fromJson(config),
-        MySqlSettings.fromJson(config.getJsonObject("mysql")),
-        KafkaSettings.fromJson(config.getJsonObject("kafka")));
+        config.port("command.httpPort"),
+        config.positive("command.instances"),
+        config.list("command.corsOrigins"),
+        relayPollEvery,
+        relayFailover,
+        config.seconds("command.outboxRetentionSeconds"),
+        HttpLimits.from(config),
+        AuthSettings.from(config),
+        MySqlSettings.from(config),
+        KafkaSettings.from(config));
+  }
+
+  public CommandSettings withAuth(AuthSettings auth) {
+    return new CommandSettings(httpPort, instances, corsOrigins, relayPollEvery, relayFailover, outboxRetention, http,
+        auth, mysql, kafka);
   }
 }

@@ -86,7 +86,8 @@ public final class OutboxRelay extends VerticleBase {
       }
     });
     vertx.setPeriodic(pollEvery.toMillis(), tick -> wake());
-    vertx.setPeriodic(PURGE_EVERY.toMillis(), tick -> purgePublished());
+    // No point purging more often than rows become old enough; a short retention is purged as often.
+    vertx.setPeriodic(Math.min(PURGE_EVERY.toMillis(), retention.toMillis()), tick -> purgePublished());
     vertx.setPeriodic(Math.max(100, leaseTerm.toMillis() / 4), tick -> renewLease());
     wake();
     return Future.succeededFuture();

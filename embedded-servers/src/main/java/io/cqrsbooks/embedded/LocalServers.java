@@ -1,6 +1,6 @@
 package io.cqrsbooks.embedded;
 
-import io.cqrsbooks.launcher.EmbeddedServers;
+import io.cqrsbooks.config.EmbeddedServers;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.file.Path;
@@ -17,13 +17,13 @@ public final class LocalServers implements EmbeddedServers {
   private EmbeddedMongo mongo;
 
   @Override
-  public JsonObject start(Path dataDir, JsonObject ports) throws Exception {
+  public JsonObject start(Path dataDir, Ports ports) throws Exception {
     // The three start independently; in parallel the launch is as slow as the slowest one.
     var mariaDbStart = CompletableFuture.supplyAsync(() -> unchecked(
-        () -> EmbeddedMariaDb.start(dataDir, ports.getInteger("mysqlPort", 0), DATABASE)));
+        () -> EmbeddedMariaDb.start(dataDir, ports.mysql(), DATABASE)));
     var kafkaStart = CompletableFuture.supplyAsync(() -> unchecked(
-        () -> EmbeddedKafka.start(dataDir.resolve("kafka"), ports.getInteger("kafkaPort", 0))));
-    mongo = EmbeddedMongo.start(ports.getInteger("mongoPort", 0));
+        () -> EmbeddedKafka.start(dataDir.resolve("kafka"), ports.kafka())));
+    mongo = EmbeddedMongo.start(ports.mongo());
     try {
       mariaDb = mariaDbStart.join();
       kafka = kafkaStart.join();

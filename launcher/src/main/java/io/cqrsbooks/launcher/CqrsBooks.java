@@ -1,18 +1,16 @@
 package io.cqrsbooks.launcher;
 
-import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandService;
 import io.cqrsbooks.command.CommandTokens;
-import io.cqrsbooks.command.CommandSettings;
+import io.cqrsbooks.config.ConfigException;
+import io.cqrsbooks.config.EmbeddedServers;
 import io.cqrsbooks.query.QueryService;
-import io.cqrsbooks.query.QuerySettings;
 import io.cqrsbooks.query.QueryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.file.Path;
-import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 
@@ -22,38 +20,42 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CqrsBooks implements AutoCloseable {
 
-  private final JsonObject config;
+  private final AppSettings settings;
   private final EmbeddedServers embedded;
   private final Vertx vertx;
+  private final Optional<String> localCommandToken;
   private QueryStatus queryStatus;
 
-  private CqrsBooks(JsonObject config, EmbeddedServers embedded, Vertx vertx) {
-    this.config = config;
+  private CqrsBooks(AppSettings settings, EmbeddedServers embedded, Vertx vertx, Optional<String> localCommandToken) {
+    this.settings = settings;
     this.embedded = embedded;
     this.vertx = vertx;
+    this.localCommandToken = localCommandToken;
   }
 
-  /** Starts everything the configuration asks for and returns once the HTTP APIs listen. */
-  public static CqrsBooks start(JsonObject given) throws Exception {
-    JsonObject config = given.copy();
+  /** Reads the configuration ({@link AppSettings#from}) and starts it. */
+  public static CqrsBooks start(JsonObject config) throws Exception {
+    return start(AppSettings.from(config));
+  }
+
+  /** Starts everything the settings ask for and returns once the HTTP APIs listen. */
+  public static CqrsBooks start(AppSettings configured) throws Exception {
+    AppSettings settings = configured;
     EmbeddedServers embedded = null;
-    if (config.getBoolean("embedded")) {
+    if (settings.embedded()) {
       embedded = ServiceLoader.load(EmbeddedServers.class).findFirst().orElseThrow(() -> new ConfigException(
           "embedded servers were asked for (CQRS_EMBEDDED=true) but cqrs-books-embedded.jar is not beside "
           + "cqrs-books.jar; use ./run.sh, or set CQRS_EMBEDDED=false and configure mysql, kafka and mongo"));
-      JsonObject servers = embedded.start(Path.of(config.getString("dataDir")), config.getJsonObject("embeddedServers"));
-      for (String section : servers.fieldNames()) {
-        config.getJsonObject(section).mergeIn(servers.getJsonObject(section));
-      }
+      settings = settings.attachedTo(embedded.start(settings.dataDir(), settings.embeddedPorts()));
     }
-    config.getJsonObject("auth").put("jwtSecret", LocalSecret.resolve(config));
+    settings = LocalSecret.resolve(settings);
     Vertx vertx = Vertx.vertx();
-    if (config.getBoolean("embedded") && AppConfig.roles(config).contains("command")) {
+    Optional<String> localToken = Optional.empty();
+    if (settings.embedded() && settings.runs("command")) {
       // On the local machine the query side hands this token to the browser, so the UI needs no pasting.
-      config.getJsonObject("auth").put("localToken",
-          CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("local-user"));
+      localToken = Optional.of(CommandTokens.create(vertx, settings.command().auth()).mint("local-user"));
     }
-    CqrsBooks app = new CqrsBooks(config, embedded, vertx);
+    CqrsBooks app = new CqrsBooks(settings, embedded, vertx, localToken);
     try {
       app.deployRoles().await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -64,23 +66,32 @@ public final class CqrsBooks implements AutoCloseable {
   }
 
   private Future<Void> deployRoles() {
-    List<String> roles = AppConfig.roles(config);
     Future<?> chain = Future.succeededFuture();
     // The command side first: its migrations create the tables the query side's bootstrap reads.
-    if (roles.contains("command")) {
-      chain = chain.compose(none -> vertx.deployVerticle(new CommandService(CommandSettings.fromJson(config))));
+    if (settings.runs("command")) {
+      chain = chain.compose(none -> vertx.deployVerticle(new CommandService(settings.command())));
     }
-    if (roles.contains("query")) {
-      QueryService query = new QueryService(QuerySettings.fromJson(config));
+    if (settings.runs("query")) {
+      QueryService query = new QueryService(settings.query(), localCommandToken);
       queryStatus = query.status();
       chain = chain.compose(none -> vertx.deployVerticle(query));
     }
     return chain.mapEmpty();
   }
 
-  /** The effective configuration, with the embedded servers' addresses filled in. */
+  /** The settings it runs with, the embedded servers' addresses filled in. */
+  public AppSettings settings() {
+    return settings;
+  }
+
+  /** The effective configuration, the embedded servers' addresses filled in: a copy to start another process from. */
   public JsonObject config() {
-    return config;
+    return settings.source().copy();
+  }
+
+  /** In the embedded launch with the command role, the token the local UI gets by itself. */
+  public Optional<String> localCommandToken() {
+    return localCommandToken;
   }
 
   public QueryStatus queryStatus() {

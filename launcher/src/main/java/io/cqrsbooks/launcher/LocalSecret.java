@@ -1,7 +1,8 @@
 package io.cqrsbooks.launcher;
 
+import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandTokens;
-import io.vertx.core.json.JsonObject;
+import io.cqrsbooks.config.ConfigException;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -36,12 +37,12 @@ final class LocalSecret {
     }
   }
 
-  /** The configured key, or in the embedded launch the local one. */
-  static String resolve(JsonObject config) {
-    String configured = config.getJsonObject("auth").getString("jwtSecret");
-    if (!configured.isEmpty() || !config.getBoolean("embedded")) {
-      return configured;
+  /** The settings with the configured key, or in the embedded launch the local one. */
+  static AppSettings resolve(AppSettings settings) {
+    AuthSettings auth = settings.command().auth();
+    if (auth.hasSecret() || !settings.embedded()) {
+      return settings;
     }
-    return loadOrCreate(Path.of(config.getString("dataDir")));
+    return settings.withCommand(settings.command().withAuth(auth.withSecret(loadOrCreate(settings.dataDir()))));
   }
 }

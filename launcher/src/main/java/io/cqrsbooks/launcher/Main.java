@@ -1,9 +1,10 @@
 package io.cqrsbooks.launcher;
 
-import io.vertx.core.json.JsonObject;
-
 import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.config.Config;
+import io.cqrsbooks.config.ConfigException;
+import io.cqrsbooks.config.MySqlSettings;
 import io.vertx.core.Vertx;
 
 import java.nio.file.Path;
@@ -34,9 +35,9 @@ public final class Main {
       return;
     }
     long started = System.nanoTime();
-    JsonObject config;
+    AppSettings settings;
     try {
-      config = configure(args);
+      settings = configure(args);
     } catch (ConfigException e) {
       System.err.println("cqrs-books: configuration error: " + e.getMessage());
       System.exit(2);
@@ -44,7 +45,7 @@ public final class Main {
     }
     CqrsBooks app;
     try {
-      app = CqrsBooks.start(config);
+      app = CqrsBooks.start(settings);
     } catch (ConfigException e) {
       System.err.println("cqrs-books: " + e.getMessage());
       System.exit(2);
@@ -64,10 +65,10 @@ public final class Main {
       app.close();
       System.out.println("cqrs-books: stopped");
     }, "cqrs-books-shutdown"));
-    printBanner(app.config(), (System.nanoTime() - started) / 1_000_000);
+    printBanner(app, (System.nanoTime() - started) / 1_000_000);
   }
 
-  static JsonObject configure(String[] args) {
+  static AppSettings configure(String[] args) {
     Path file = null;
     List<String> roles = new ArrayList<>();
     for (int i = 0; i < args.length; i++) {
@@ -86,7 +87,7 @@ public final class Main {
     }
     Map<String, String> environment = new HashMap<>(System.getenv());
     if (!roles.isEmpty()) {
-      environment.put(AppConfig.environmentName("roles"), String.join(",", roles));
+      environment.put(Config.environmentName("roles"), String.join(",", roles));
     }
     return AppConfig.load(file, environment);
   }
@@ -108,13 +109,11 @@ public final class Main {
   private static void printToken(String[] args) {
     Vertx vertx = Vertx.vertx();
     try {
-      JsonObject config = configure(args);
-      config.getJsonObject("auth").put("jwtSecret", LocalSecret.resolve(config));
-      if (config.getJsonObject("auth").getString("jwtSecret").isEmpty()) {
-        throw new ConfigException(AppConfig.environmentName("auth.jwtSecret")
-            + " (auth.jwtSecret) must be set to mint tokens");
+      AuthSettings auth = LocalSecret.resolve(configure(args)).command().auth();
+      if (!auth.hasSecret()) {
+        throw new ConfigException(Config.environmentName("auth.jwtSecret") + " (auth.jwtSecret) must be set to mint tokens");
       }
-      System.out.println(CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("operator"));
+      System.out.println(CommandTokens.create(vertx, auth).mint("operator"));
     } catch (ConfigException e) {
       System.err.println("cqrs-books: configuration error: " + e.getMessage());
       System.exit(2);
@@ -123,31 +122,25 @@ public final class Main {
     }
   }
 
-  private static void printBanner(JsonObject config, long millis) {
-    List<String> roles = AppConfig.roles(config);
+  private static void printBanner(CqrsBooks app, long millis) {
+    AppSettings settings = app.settings();
     StringBuilder out = new StringBuilder("\ncqrs-books is up (" + millis + " ms)\n");
-    if (roles.contains("query")) {
-      out.append("  web UI and queries  http://localhost:").append(config.getJsonObject("query").getInteger("httpPort"))
-          .append("/\n");
+    if (settings.runs("query")) {
+      out.append("  web UI and queries  http://localhost:").append(settings.query().httpPort()).append("/\n");
     }
-    if (roles.contains("command")) {
-      out.append("  commands            http://localhost:").append(config.getJsonObject("command").getInteger("httpPort"))
-          .append("/api/books\n");
+    if (settings.runs("command")) {
+      out.append("  commands            http://localhost:").append(settings.command().httpPort()).append("/api/books\n");
     }
-    String token = config.getJsonObject("auth").getString("localToken");
-    if (token != null) {
-      out.append("  command token       ").append(token).append('\n')
-          .append("                      (the web UI on this machine gets it by itself; `./run.sh token` makes more)\n");
-    }
-    JsonObject mysql = config.getJsonObject("mysql");
-    out.append(config.getBoolean("embedded") ? "  embedded servers\n" : "  external servers\n")
-        .append("    MySQL/MariaDB     ").append(mysql.getString("host")).append(':').append(mysql.getInteger("port"))
-        .append('/').append(mysql.getString("database"))
-        .append(config.getBoolean("embedded") ? " (data in " + Path.of(config.getString("dataDir")).toAbsolutePath() + ")" : "")
-        .append('\n')
-        .append("    Kafka             ").append(config.getJsonObject("kafka").getString("bootstrapServers"))
-        .append(" topic ").append(config.getJsonObject("kafka").getString("topic")).append('\n')
-        .append("    MongoDB           ").append(config.getJsonObject("mongo").getString("connectionString")).append('\n')
+    app.localCommandToken().ifPresent(token -> out.append("  command token       ").append(token).append('\n')
+        .append("                      (the web UI on this machine gets it by itself; `./run.sh token` makes more)\n"));
+    MySqlSettings mysql = settings.command().mysql();
+    out.append(settings.embedded() ? "  embedded servers\n" : "  external servers\n")
+        .append("    MySQL/MariaDB     ").append(mysql.host()).append(':').append(mysql.port()).append('/')
+        .append(mysql.database())
+        .append(settings.embedded() ? " (data in " + settings.dataDir().toAbsolutePath() + ")" : "").append('\n')
+        .append("    Kafka             ").append(settings.command().kafka().bootstrapServers())
+        .append(" topic ").append(settings.command().kafka().topic()).append('\n')
+        .append("    MongoDB           ").append(settings.query().mongo().connectionString()).append('\n')
         .append("Press Ctrl-C to stop.\n");
     System.out.println(out);
   }

@@ -1,5 +1,8 @@
 package io.cqrsbooks.launcher;
 
+import io.cqrsbooks.config.Config;
+import io.cqrsbooks.config.ConfigException;
+import io.cqrsbooks.config.EmbeddedServers;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
@@ -23,11 +26,11 @@ final class ServersOnly {
   private ServersOnly() {
   }
 
-  static void run(JsonObject config) throws Exception {
+  static void run(AppSettings settings) throws Exception {
     EmbeddedServers servers = ServiceLoader.load(EmbeddedServers.class).findFirst().orElseThrow(() -> new ConfigException(
         "`servers` needs cqrs-books-embedded.jar beside cqrs-books.jar; use ./run.sh servers"));
-    Path dataDir = Path.of(config.getString("dataDir"));
-    JsonObject connections = servers.start(dataDir, config.getJsonObject("embeddedServers"));
+    Path dataDir = settings.dataDir();
+    JsonObject connections = servers.start(dataDir, settings.embeddedPorts());
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("cqrs-books servers: stopping");
@@ -45,13 +48,13 @@ final class ServersOnly {
   static Map<String, String> attachEnvironment(JsonObject connections) {
     JsonObject mysql = connections.getJsonObject("mysql");
     Map<String, String> environment = new LinkedHashMap<>();
-    environment.put(AppConfig.environmentName("embedded"), "false");
-    environment.put(AppConfig.environmentName("mysql.host"), mysql.getString("host"));
-    environment.put(AppConfig.environmentName("mysql.port"), String.valueOf(mysql.getInteger("port")));
-    environment.put(AppConfig.environmentName("mysql.user"), mysql.getString("user"));
-    environment.put(AppConfig.environmentName("kafka.bootstrapServers"),
+    environment.put(Config.environmentName("embedded"), "false");
+    environment.put(Config.environmentName("mysql.host"), mysql.getString("host"));
+    environment.put(Config.environmentName("mysql.port"), String.valueOf(mysql.getInteger("port")));
+    environment.put(Config.environmentName("mysql.user"), mysql.getString("user"));
+    environment.put(Config.environmentName("kafka.bootstrapServers"),
         connections.getJsonObject("kafka").getString("bootstrapServers"));
-    environment.put(AppConfig.environmentName("mongo.connectionString"),
+    environment.put(Config.environmentName("mongo.connectionString"),
         connections.getJsonObject("mongo").getString("connectionString"));
     return environment;
   }

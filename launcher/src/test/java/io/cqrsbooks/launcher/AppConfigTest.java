@@ -1,11 +1,14 @@
 package io.cqrsbooks.launcher;
 
+import io.cqrsbooks.config.Config;
+import io.cqrsbooks.config.ConfigException;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -15,35 +18,56 @@ class AppConfigTest {
 
   @Test
   void defaultsComeFromConf() {
-    JsonObject config = AppConfig.load(null, Map.of());
-    assertEquals(8080, config.getJsonObject("query").getInteger("httpPort"));
-    assertEquals(8081, config.getJsonObject("command").getInteger("httpPort"));
-    assertEquals("books.events", config.getJsonObject("kafka").getString("topic"));
-    assertTrue(config.getBoolean("embedded"));
-    assertEquals(List.of("command", "query"), AppConfig.roles(config));
+    AppSettings settings = AppConfig.load(null, Map.of());
+    assertEquals(8080, settings.query().httpPort());
+    assertEquals(8081, settings.command().httpPort());
+    assertEquals(8081, settings.query().commandPort(), "the UI finds the command side on the command side's port");
+    assertEquals("books.events", settings.command().kafka().topic());
+    assertEquals(settings.command().kafka(), settings.query().kafka(), "one kafka section for both sides");
+    assertEquals(2, settings.query().instances());
+    assertTrue(settings.embedded());
+    assertEquals(List.of("command", "query"), settings.roles());
+  }
+
+  @Test
+  void everyKeyOfTheDefaultsIsReadAndNoneHasAHiddenFallback() {
+    JsonObject defaults = AppConfig.defaults();
+    List<String> keys = leafKeys(defaults, "");
+    assertTrue(keys.size() > 30, "found " + keys);
+    for (String key : keys) {
+      JsonObject without = defaults.copy();
+      String[] parts = key.split("\\.");
+      JsonObject section = without;
+      for (int i = 0; i < parts.length - 1; i++) {
+        section = section.getJsonObject(parts[i]);
+      }
+      section.remove(parts[parts.length - 1]);
+      ConfigException e = assertThrows(ConfigException.class, () -> AppSettings.from(without),
+          key + " is not read by any settings, or is read with a fallback of its own");
+      assertEquals(Config.environmentName(key) + " (" + key + ") is missing", e.getMessage());
+    }
   }
 
   @Test
   void environmentNamesFollowTheKeys() {
-    assertEquals("CQRS_QUERY_HTTP_PORT", AppConfig.environmentName("query.httpPort"));
-    assertEquals("CQRS_KAFKA_BOOTSTRAP_SERVERS", AppConfig.environmentName("kafka.bootstrapServers"));
-    assertEquals("CQRS_MONGO_CONNECTION_STRING", AppConfig.environmentName("mongo.connectionString"));
+    assertEquals("CQRS_QUERY_HTTP_PORT", Config.environmentName("query.httpPort"));
+    assertEquals("CQRS_KAFKA_BOOTSTRAP_SERVERS", Config.environmentName("kafka.bootstrapServers"));
+    assertEquals("CQRS_MONGO_CONNECTION_STRING", Config.environmentName("mongo.connectionString"));
   }
 
   @Test
   void everyKeyCanBeOverriddenFromTheEnvironment() {
-    JsonObject config = AppConfig.load(null, Map.of(
+    AppSettings settings = AppConfig.load(null, Map.of(
         "CQRS_QUERY_HTTP_PORT", "9090",
         "CQRS_KAFKA_TOPIC", "other.topic",
         "CQRS_EMBEDDED", "false",
         "CQRS_COMMAND_CORS_ORIGINS", "https://a.example, https://b.example",
         "CQRS_ROLES", "query"));
-    assertEquals(9090, config.getJsonObject("query").getInteger("httpPort"));
-    assertEquals("other.topic", config.getJsonObject("kafka").getString("topic"));
-    assertFalse(config.getBoolean("embedded"));
-    assertEquals(List.of("https://a.example", "https://b.example"),
-        config.getJsonObject("command").getJsonArray("corsOrigins").getList());
-    assertEquals(List.of("query"), AppConfig.roles(config));
+    assertEquals(9090, settings.query().httpPort());
+    assertEquals("other.topic", settings.query().kafka().topic());
+    assertFalse(settings.embedded());
+    assertEquals(List.of("https://a.example", "https://b.example"), settings.command().corsOrigins());
+    assertEquals(List.of("query"), settings.roles());
   }
 
   @Test
@@ -52,18 +76,18 @@ class AppConfigTest {
     assertMessage(Map.of("CQRS_COMMAND_RELAY_FAILOVER_SECONDS", "1"),
         "CQRS_COMMAND_RELAY_POLL_MILLIS (command.relayPollMillis) must be shorter than command.relayFailoverSeconds");
     assertMessage(Map.of("CQRS_QUERY_CHANGE_REPLAY_WINDOW", "0"), "CQRS_QUERY_CHANGE_REPLAY_WINDOW (query.changeReplayWindow) must be a positive integer");
-    assertEquals("copy", AppConfig.load(null, Map.of("CQRS_QUERY_BOOTSTRAP", "copy")).getJsonObject("query").getString("bootstrap"));
+    assertFalse(AppConfig.load(null, Map.of("CQRS_QUERY_BOOTSTRAP", "copy")).query().joinCurrentReadModel());
   }
 
   @Test
   void externalCommandsNeedTheTokenKeyFromConfiguration() {
     assertMessage(Map.of("CQRS_EMBEDDED", "false"), "CQRS_AUTH_JWT_SECRET (auth.jwtSecret) must be set outside the embedded launch");
     assertMessage(Map.of("CQRS_AUTH_JWT_SECRET", "short"), "CQRS_AUTH_JWT_SECRET (auth.jwtSecret) must be at least 32 characters");
-    assertEquals("query", AppConfig.roles(AppConfig.load(null, Map.of("CQRS_EMBEDDED", "false", "CQRS_ROLES", "query"))).get(0),
+    assertEquals(List.of("query"), AppConfig.load(null, Map.of("CQRS_EMBEDDED", "false", "CQRS_ROLES", "query")).roles(),
         "a query-only process needs no key");
     String secret = "x".repeat(32);
     assertEquals(secret, AppConfig.load(null, Map.of("CQRS_EMBEDDED", "false", "CQRS_AUTH_JWT_SECRET", secret))
-        .getJsonObject("auth").getString("jwtSecret"));
+        .command().auth().jwtSecret());
   }
 
   @Test
@@ -90,9 +114,9 @@ class AppConfigTest {
   void aConfigurationFileOverridesDefaultsAndIsCheckedToo(@TempDir Path dir) throws Exception {
     Path file = dir.resolve("external.json");
     Files.writeString(file, "{\"embedded\": false, \"mysql\": {\"host\": \"db.internal\", \"port\": 3307}}");
-    JsonObject config = AppConfig.load(file, Map.of("CQRS_AUTH_JWT_SECRET", "k".repeat(40)));
-    assertEquals("db.internal", config.getJsonObject("mysql").getString("host"));
-    assertEquals(3307, config.getJsonObject("mysql").getInteger("port"));
+    AppSettings settings = AppConfig.load(file, Map.of("CQRS_AUTH_JWT_SECRET", "k".repeat(40)));
+    assertEquals("db.internal", settings.command().mysql().host());
+    assertEquals(3307, settings.query().mysql().port());
 
     Files.writeString(file, "{\"mysql\": {\"hots\": \"typo\"}}");
     assertEquals("unknown configuration key 'mysql.hots'",
@@ -106,14 +130,26 @@ class AppConfigTest {
   void theShippedExternalExampleIsAValidConfiguration() {
     assertThrows(ConfigException.class, () -> AppConfig.load(Path.of("../conf/external.example.json"), Map.of()),
         "refuses to start without the token key");
-    JsonObject config = AppConfig.load(Path.of("../conf/external.example.json"),
+    AppSettings settings = AppConfig.load(Path.of("../conf/external.example.json"),
         Map.of("CQRS_AUTH_JWT_SECRET", "k".repeat(40)));
-    assertFalse(config.getBoolean("embedded"));
-    assertEquals(3, config.getJsonObject("kafka").getInteger("replicationFactor"));
+    assertFalse(settings.embedded());
+    assertEquals(3, settings.command().kafka().replicationFactor());
   }
 
   private static void assertMessage(Map<String, String> environment, String start) {
     ConfigException e = assertThrows(ConfigException.class, () -> AppConfig.load(null, environment));
     assertTrue(e.getMessage().startsWith(start), e.getMessage());
+  }
+
+  private static List<String> leafKeys(JsonObject section, String prefix) {
+    List<String> keys = new ArrayList<>();
+    for (String name : section.fieldNames()) {
+      if (section.getValue(name) instanceof JsonObject inner) {
+        keys.addAll(leafKeys(inner, prefix + name + "."));
+      } else {
+        keys.add(prefix + name);
+      }
+    }
+    return keys;
   }
 }

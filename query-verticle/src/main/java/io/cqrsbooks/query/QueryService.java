@@ -12,6 +12,8 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.Optional;
+
 /**
  * The query side, composed here: the HTTP API (started first, so health is answered at once), the change
  * feed that announces every applied change to it, and the consumer, which bootstraps the read model from
@@ -25,11 +27,16 @@ public final class QueryService extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
 
   private final QuerySettings settings;
+  private final Optional<String> localCommandToken;
   private final QueryStatus status = new QueryStatus();
   private final ChangeWindow window;
 
-  public QueryService(QuerySettings settings) {
+  /**
+   * @param localCommandToken in the embedded launch, the token the UI gets when its browser is on this machine
+   */
+  public QueryService(QuerySettings settings, Optional<String> localCommandToken) {
     this.settings = settings;
+    this.localCommandToken = localCommandToken;
     this.window = new ChangeWindow(settings.changeReplayWindow(), REPLAY_WINDOW_BYTES);
   }
 
@@ -50,7 +57,7 @@ public final class QueryService extends VerticleBase {
     BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, new BookProjection(readModel),
         new DeadLetters(readModel, status), new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery(), stream),
         status);
-    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, status, window, readModel),
+    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, localCommandToken, status, window, readModel),
             new DeploymentOptions().setInstances(settings.instances()))
         .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window)))
         .compose(feed -> vertx.deployVerticle(consumer))

@@ -1,19 +1,23 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
 import io.cqrsbooks.http.HttpLimits;
-import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
 
-/** The query side's part of the configuration (already checked by the launcher). */
+/**
+ * The query side's part of the configuration, read and checked in {@link #from}.
+ *
+ * @param commandPort where the browser finds the command API when {@code commandUrl} is empty (the command
+ *     side's {@code httpPort}, on the host the page was loaded from)
+ */
 public record QuerySettings(
     int httpPort,
     int instances,
     HttpLimits http,
     String commandUrl,
-    String localCommandToken,
     int commandPort,
     Duration consistencyTimeout,
     int bootstrapBatchSize,
@@ -25,23 +29,21 @@ public record QuerySettings(
     KafkaSettings kafka,
     MongoSettings mongo) {
 
-  public static QuerySettings fromJson(JsonObject config) {
-    JsonObject query = config.getJsonObject("query");
+  public static QuerySettings from(Config config, int commandPort) {
     return new QuerySettings(
-        query.getInteger("httpPort"),
-        query.getInteger("instances", 1),
-        HttpLimits.fromJson(config),
-        query.getString("commandUrl", ""),
-        config.getJsonObject("auth", new JsonObject()).getString("localToken"),
-        config.getJsonObject("command").getInteger("httpPort"),
-        Duration.ofMillis(query.getLong("consistencyTimeoutMillis", 5000L)),
-        query.getInteger("bootstrapBatchSize", 1000),
-        query.getString("bootstrap", "auto").equals("auto"),
-        Duration.ofMillis(query.getLong("readModelCheckMillis", 1000L)),
-        query.getInteger("changeReplayWindow", 10_000),
-        query.getInteger("changeStreamBufferKb", 256) * 1024,
-        MySqlSettings.fromJson(config.getJsonObject("mysql")),
-        KafkaSettings.fromJson(config.getJsonObject("kafka")),
-        MongoSettings.fromJson(config.getJsonObject("mongo")));
+        config.port("query.httpPort"),
+        config.positive("query.instances"),
+        HttpLimits.from(config),
+        config.text("query.commandUrl"),
+        commandPort,
+        config.millis("query.consistencyTimeoutMillis"),
+        config.positive("query.bootstrapBatchSize"),
+        config.oneOf("query.bootstrap", java.util.List.of("auto", "copy")).equals("auto"),
+        config.millis("query.readModelCheckMillis"),
+        config.positive("query.changeReplayWindow"),
+        config.positive("query.changeStreamBufferKb") * 1024,
+        MySqlSettings.from(config),
+        KafkaSettings.from(config),
+        MongoSettings.from(config));
   }
 }

@@ -1,7 +1,5 @@
 package io.cqrsbooks.config;
 
-import io.vertx.core.json.JsonObject;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,13 +10,13 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
   private static final String STRING_SERIALIZER = "org.apache.kafka.common.serialization.StringSerializer";
   private static final String STRING_DESERIALIZER = "org.apache.kafka.common.serialization.StringDeserializer";
 
-  public static KafkaSettings fromJson(JsonObject kafka) {
+  public static KafkaSettings from(Config config) {
     return new KafkaSettings(
-        kafka.getString("bootstrapServers"),
-        kafka.getString("topic"),
-        kafka.getInteger("partitions", 3),
-        kafka.getInteger("replicationFactor", 1).shortValue(),
-        kafka.getString("groupId"));
+        config.required("kafka.bootstrapServers"),
+        config.required("kafka.topic"),
+        config.positive("kafka.partitions"),
+        (short) config.positive("kafka.replicationFactor"),
+        config.required("kafka.groupId"));
   }
 
   public Map<String, String> adminConfig() {

@@ -1,7 +1,6 @@
 package io.cqrsbooks.config;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.mysqlclient.MySQLBuilder;
 import io.vertx.mysqlclient.MySQLConnectOptions;
@@ -16,14 +15,14 @@ public record MySqlSettings(String host, int port, String database, String user,
   /** A request waits at most this long for a connection, so a database outage answers 503 instead of hanging. */
   private static final int CONNECTION_WAIT_SECONDS = 5;
 
-  public static MySqlSettings fromJson(JsonObject mysql) {
+  public static MySqlSettings from(Config config) {
     return new MySqlSettings(
-        mysql.getString("host"),
-        mysql.getInteger("port"),
-        mysql.getString("database"),
-        mysql.getString("user"),
-        mysql.getString("password", ""),
-        mysql.getInteger("poolSize", 8));
+        config.required("mysql.host"),
+        config.port("mysql.port"),
+        config.required("mysql.database"),
+        config.required("mysql.user"),
+        config.text("mysql.password"),
+        config.positive("mysql.poolSize"));
   }
 
   public MySQLConnectOptions connectOptions() {

@@ -1,10 +1,10 @@
 package io.cqrsbooks.http;
 
+import io.cqrsbooks.config.Config;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.PlatformHandler;
 
@@ -24,10 +24,8 @@ public record HttpLimits(Duration idleTimeout, Duration requestTimeout) {
   public static final int MAX_HEADER_BYTES = 8 * 1024;
   public static final int MAX_REQUEST_LINE_BYTES = 4 * 1024;
 
-  public static HttpLimits fromJson(JsonObject config) {
-    JsonObject http = config.getJsonObject("http");
-    return new HttpLimits(Duration.ofSeconds(http.getInteger("idleTimeoutSeconds")),
-        Duration.ofMillis(http.getInteger("requestTimeoutMillis")));
+  public static HttpLimits from(Config config) {
+    return new HttpLimits(config.seconds("http.idleTimeoutSeconds"), config.millis("http.requestTimeoutMillis"));
   }
 
   /** The deadline for each request's headers; its {@code requestArrived} must be the router's first handler. */

@@ -102,7 +102,7 @@ final class BackgroundWriter implements AutoCloseable {
       operate(operations.incrementAndGet());
       long slept = pauseMillis - (System.nanoTime() - started) / 1_000_000;
       if (slept > 0) {
-        TestSystem.sleep(slept);
+        Waits.sleep(slept);
       }
     }
   }
@@ -143,7 +143,7 @@ final class BackgroundWriter implements AutoCloseable {
       if (target != null) {
         answerLost.add(target);
       }
-      TestSystem.sleep(BACK_OFF_MILLIS);
+      Waits.sleep(BACK_OFF_MILLIS);
     }
   }
 
@@ -158,7 +158,7 @@ final class BackgroundWriter implements AutoCloseable {
     }
     if (response.statusCode() == 503) {
       unavailable.incrementAndGet();
-      TestSystem.sleep(BACK_OFF_MILLIS);
+      Waits.sleep(BACK_OFF_MILLIS);
     } else if (response.statusCode() == 404 && bid != null && answerLost.remove(bid)) {
       live.remove(bid);
       acknowledged.put(bid, DELETED);

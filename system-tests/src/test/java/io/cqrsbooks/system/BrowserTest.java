@@ -1,6 +1,7 @@
 package io.cqrsbooks.system;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +17,17 @@ import static org.junit.jupiter.api.Assertions.*;
  * browser that is not handed a token asks for one, refuses a wrong one and works with a valid one.
  * Chromium is installed by ./run.sh test; without it this test fails rather than pretending.
  */
-class BrowserTest extends SystemTest {
+class BrowserTest {
 
-
+  /** The UI as a newcomer gets it: the embedded launch, which hands the local browser its token. */
   @Test
-  void theUiAddsEditsAndDeletesBooksAndFollowsChangesLive() throws Exception {
+  void theUiAddsEditsAndDeletesBooksAndFollowsChangesLive(@TempDir Path dataDir) throws Exception {
+    try (EmbeddedLaunch launch = EmbeddedLaunch.start(dataDir)) {
+      runE2e(launch);
+    }
+  }
+
+  private static void runE2e(EmbeddedLaunch launch) throws Exception {
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     assertTrue(Files.isExecutable(chromium), chromium + " is missing: run ./run.sh test, which installs Debian's chromium");
     Path webroot = Path.of(System.getProperty("webroot.dir", "../webroot")).toAbsolutePath().normalize();
@@ -32,9 +39,9 @@ class BrowserTest extends SystemTest {
         .directory(webroot.toFile())
         .redirectErrorStream(true)
         .redirectOutput(log);
-    builder.environment().put("BASE_URL", "http://localhost:" + system.queryPort);
+    builder.environment().put("BASE_URL", "http://localhost:" + launch.queryPort);
     builder.environment().put("CHROMIUM", chromium.toString());
-    builder.environment().put("COMMAND_TOKEN", system.token);
+    builder.environment().put("COMMAND_TOKEN", launch.localToken());
     Process node = builder.start();
     boolean finished = node.waitFor(3, TimeUnit.MINUTES);
     String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);

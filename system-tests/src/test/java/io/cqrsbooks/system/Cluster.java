@@ -1,8 +1,9 @@
 package io.cqrsbooks.system;
 
-import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.config.Config;
 import io.cqrsbooks.launcher.AppConfig;
+import io.cqrsbooks.launcher.AppSettings;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -22,9 +23,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import static io.cqrsbooks.system.TestSystem.await;
-import static io.cqrsbooks.system.TestSystem.awaitTrue;
-import static io.cqrsbooks.system.TestSystem.freePort;
+import static io.cqrsbooks.system.Waits.await;
+import static io.cqrsbooks.system.Waits.awaitTrue;
+import static io.cqrsbooks.system.Waits.freePort;
 
 /**
  * One machine playing a cluster, the way a user runs it: {@code Main servers} in one JVM, then command and
@@ -51,16 +52,16 @@ final class Cluster implements AutoCloseable {
     this.servers = servers;
     this.attach = attach;
     this.extraEnvironment = extraEnvironment;
-    JsonObject config = AppConfig.load(null, environment());
-    token = CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("cluster-test");
-    stores = new Stores(vertx, config);
+    AppSettings settings = AppConfig.load(null, environment());
+    token = CommandTokens.create(vertx, settings.command().auth()).mint("cluster-test");
+    stores = new Stores(vertx, settings.query());
   }
 
   /** Starts the servers, then {@code commands} command and {@code queries} query processes side by side. */
   static Cluster start(int commands, int queries, Map<String, String> extraEnvironment) throws Exception {
     Path dir = Files.createTempDirectory("cqrs-books-cluster");
     SideProcess servers = SideProcess.start("servers", "1g", List.of("servers"),
-        Map.of(AppConfig.environmentName("dataDir"), dir.resolve("data").toString()), dir);
+        Map.of(Config.environmentName("dataDir"), dir.resolve("data").toString()), dir);
     Path envFile = dir.resolve("data").resolve("servers.env");
     awaitTrue("the servers process wrote " + envFile, Duration.ofSeconds(120), () -> Files.exists(envFile), servers::logTail);
     Cluster cluster = new Cluster(dir, servers, readEnvFile(envFile), extraEnvironment);
@@ -90,7 +91,7 @@ final class Cluster implements AutoCloseable {
   /** What every process of the cluster is started with: the servers' lines, one key, the test's extras. */
   private Map<String, String> environment() {
     Map<String, String> environment = new HashMap<>(attach);
-    environment.put(AppConfig.environmentName("auth.jwtSecret"), TestSystem.SECRET);
+    environment.put(Config.environmentName("auth.jwtSecret"), TestSystem.SECRET);
     environment.putAll(extraEnvironment);
     return environment;
   }
@@ -115,7 +116,7 @@ final class Cluster implements AutoCloseable {
     int port = nodes.containsKey(name) ? nodes.get(name).port() : freePort();
     Map<String, String> environment = environment();
     environment.putAll(ownEnvironment);
-    environment.put(AppConfig.environmentName(role + ".httpPort"), String.valueOf(port));
+    environment.put(Config.environmentName(role + ".httpPort"), String.valueOf(port));
     Node node = new Node(name, role, port, SideProcess.start(name, "256m", List.of(role), environment, dir));
     nodes.put(name, node);
     return node;
@@ -130,7 +131,7 @@ final class Cluster implements AutoCloseable {
 
   /** The port the servers' MariaDB listens on. */
   int mysqlPort() {
-    return Integer.parseInt(attach.get(AppConfig.environmentName("mysql.port")));
+    return Integer.parseInt(attach.get(Config.environmentName("mysql.port")));
   }
 
   Node node(String name) {

@@ -11,6 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.stream.Stream;
 
 import static io.cqrsbooks.system.TestSystem.book;
@@ -83,6 +85,9 @@ class CommandApiTest extends SystemTest {
   static Stream<Arguments> badRequests() {
     String big = "{\"title\":\"" + "x".repeat(70_000) + "\",\"pages\":1,\"price\":1}";
     return Stream.of(
+        Arguments.of("every bad field at once", HttpMethod.POST, "/api/books", "application/json",
+            "{\"title\":\"\",\"pages\":-1,\"price\":-5,\"publishedDate\":\"someday\",\"bid\":3}", 400,
+            "title,pages,price,publishedDate,bid"),
         Arguments.of("missing title", HttpMethod.POST, "/api/books", "application/json", "{\"pages\":1,\"price\":1}", 400, "title"),
         Arguments.of("blank title", HttpMethod.POST, "/api/books", "application/json", "{\"title\":\"  \",\"pages\":1,\"price\":1}", 400, "title"),
         Arguments.of("price too high", HttpMethod.POST, "/api/books", "application/json", "{\"title\":\"t\",\"pages\":1,\"price\":100000001}", 400, "price"),
@@ -109,7 +114,7 @@ class CommandApiTest extends SystemTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("badRequests")
   void badInputIsAnsweredInJsonAndWritesNothing(String name, HttpMethod method, String path, String contentType,
-                                                String body, int status, String field) {
+                                                String body, int status, String fields) {
     long books = system.countRows("books");
     long outbox = system.countRows("outbox");
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + system.token);
@@ -126,9 +131,15 @@ class CommandApiTest extends SystemTest {
     assertTrue(response.getHeader("Content-Type").startsWith("application/json"));
     JsonObject error = response.bodyAsJsonObject();
     assertFalse(error.getString("error").isBlank());
-    if (field != null) {
-      assertEquals(field, error.getJsonArray("details").getJsonObject(0).getString("field"), error.encode());
+    // Every detail, not only the first: exactly the fields that are wrong, each with a reason.
+    List<String> named = new ArrayList<>();
+    for (Object detail : error.getJsonArray("details")) {
+      JsonObject fieldError = (JsonObject) detail;
+      named.add(fieldError.getString("field"));
+      assertFalse(fieldError.getString("message", "").isBlank(), error.encode());
     }
+    List<String> expected = fields == null ? List.of() : List.of(fields.split(","));
+    assertEquals(expected.stream().sorted().toList(), named.stream().sorted().toList(), error.encode());
     assertFalse(response.bodyAsString().contains("Exception"), "no internals leak: " + response.bodyAsString());
     assertEquals(books, system.countRows("books"), "no book written");
     assertEquals(outbox, system.countRows("outbox"), "no event written");

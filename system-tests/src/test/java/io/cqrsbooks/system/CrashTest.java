@@ -5,8 +5,8 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.util.List;
 
-import static io.cqrsbooks.system.TestSystem.awaitTrue;
-import static io.cqrsbooks.system.TestSystem.sleep;
+import static io.cqrsbooks.system.Waits.awaitTrue;
+import static io.cqrsbooks.system.Waits.sleep;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 
-import static io.cqrsbooks.system.TestSystem.awaitTrue;
-import static io.cqrsbooks.system.TestSystem.sleep;
+import static io.cqrsbooks.system.Waits.awaitTrue;
+import static io.cqrsbooks.system.Waits.sleep;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** Kafka down for 10 s during a steady stream of writes: every write accepted, every event delivered. */

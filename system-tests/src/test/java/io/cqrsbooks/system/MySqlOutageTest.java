@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static io.cqrsbooks.system.TestSystem.awaitTrue;
+import static io.cqrsbooks.system.Waits.awaitTrue;
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 
-import static io.cqrsbooks.system.TestSystem.await;
+import static io.cqrsbooks.system.Waits.await;
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,7 +20,7 @@ class OutboxRelayTest extends SystemTest {
 
   @Test
   void aCommandSideWithoutTheLeaseLeavesRelayingToTheHolderAndDoesNotKeepConnecting() throws Exception {
-    int port = TestSystem.freePort();
+    int port = Waits.freePort();
     JsonObject config = system.config().copy().put("roles", "command");
     config.getJsonObject("command").put("httpPort", port);
     CqrsBooks second = CqrsBooks.start(config);

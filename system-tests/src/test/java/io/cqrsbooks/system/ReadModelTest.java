@@ -21,8 +21,8 @@ import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 
-import static io.cqrsbooks.system.TestSystem.await;
-import static io.cqrsbooks.system.TestSystem.awaitTrue;
+import static io.cqrsbooks.system.Waits.await;
+import static io.cqrsbooks.system.Waits.awaitTrue;
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -88,7 +88,7 @@ class ReadModelTest extends SystemTest {
     // Waits for the first create and for the second book's next version, which is not written yet.
     CompletableFuture<HttpResponse<Buffer>> waiting = CompletableFuture.supplyAsync(
         () -> system.get("/api/books?q=" + tag, "X-Consistency-Token", first + ", " + second + ".2"));
-    TestSystem.sleep(500);
+    Waits.sleep(500);
     assertFalse(waiting.isDone(), "answered before its last token was satisfied");
     system.command(HttpMethod.PUT, "/api/books/" + second, book(tag + " second, revised", 2, 2));
     HttpResponse<Buffer> list = waiting.join();

@@ -27,8 +27,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import static io.cqrsbooks.system.TestSystem.await;
-import static io.cqrsbooks.system.TestSystem.awaitTrue;
+import static io.cqrsbooks.system.Waits.await;
+import static io.cqrsbooks.system.Waits.awaitTrue;
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

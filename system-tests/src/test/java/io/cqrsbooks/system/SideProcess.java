@@ -32,8 +32,6 @@ final class SideProcess {
   static SideProcess start(String role, JsonObject config, Path dir) {
     try {
       JsonObject fileConfig = config.copy().put("roles", role);
-      // The local token is the embedded launch's runtime value, not a configuration key.
-      fileConfig.getJsonObject("auth").remove("localToken");
       Path conf = dir.resolve(role + "-config.json");
       Files.writeString(conf, fileConfig.encodePrettily());
       return start(role, "256m", List.of(role, "--conf", conf.toString()), Map.of(), dir);

@@ -8,8 +8,8 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 
-import static io.cqrsbooks.system.TestSystem.awaitTrue;
-import static io.cqrsbooks.system.TestSystem.sleep;
+import static io.cqrsbooks.system.Waits.awaitTrue;
+import static io.cqrsbooks.system.Waits.sleep;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**

@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
-import static io.cqrsbooks.system.TestSystem.await;
+import static io.cqrsbooks.system.Waits.await;
 
 /**
  * A Server-Sent Events client as a browser's EventSource reads the stream: it splits frames into events

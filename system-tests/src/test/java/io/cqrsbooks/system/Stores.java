@@ -1,8 +1,8 @@
 package io.cqrsbooks.system;
 
-import io.cqrsbooks.config.MySqlSettings;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookJson;
+import io.cqrsbooks.query.QuerySettings;
 import io.cqrsbooks.store.BookRows;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +16,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 
-import static io.cqrsbooks.system.TestSystem.await;
-import static io.cqrsbooks.system.TestSystem.sleep;
+import static io.cqrsbooks.system.Waits.await;
+import static io.cqrsbooks.system.Waits.sleep;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The two stores read directly, around the services: MySQL (the truth) and the MongoDB read model. */
@@ -26,12 +26,10 @@ final class Stores {
   private final Pool mysql;
   private final MongoClient mongo;
 
-  /** @param config a configuration with {@code mysql} and {@code mongo} sections, as the services get it */
-  Stores(Vertx vertx, JsonObject config) {
-    mysql = MySqlSettings.fromJson(config.getJsonObject("mysql")).sharedPool(vertx, "system-test-" + System.nanoTime());
-    mongo = MongoClient.create(vertx, new JsonObject()
-        .put("connection_string", config.getJsonObject("mongo").getString("connectionString"))
-        .put("db_name", config.getJsonObject("mongo").getString("database")));
+  /** @param settings the query side's settings: it reaches both stores, as the services do */
+  Stores(Vertx vertx, QuerySettings settings) {
+    mysql = settings.mysql().sharedPool(vertx, "system-test-" + System.nanoTime());
+    mongo = MongoClient.create(vertx, settings.mongo().clientConfig());
   }
 
   Pool mysql() {

@@ -2,11 +2,13 @@ package io.cqrsbooks.system;
 
 import io.cqrsbooks.command.AuthSettings;
 import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.config.Config;
+import io.cqrsbooks.config.EmbeddedServers;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.embedded.LocalServers;
 import io.cqrsbooks.launcher.AppConfig;
+import io.cqrsbooks.launcher.AppSettings;
 import io.cqrsbooks.launcher.CqrsBooks;
-import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -15,35 +17,23 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import io.vertx.kafka.client.producer.KafkaProducer;
-import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import io.vertx.sqlclient.Pool;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Properties;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
+import static io.cqrsbooks.system.Waits.await;
+import static io.cqrsbooks.system.Waits.awaitTrue;
+import static io.cqrsbooks.system.Waits.freePort;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The whole system for a test: real embedded MariaDB, Kafka and MongoDB-wire servers, the command side
@@ -70,7 +60,7 @@ final class TestSystem implements AutoCloseable {
 
   private TestSystem() throws Exception {
     dataDir = Files.createTempDirectory("cqrs-books-test");
-    JsonObject connections = servers.start(dataDir, new JsonObject());
+    JsonObject connections = servers.start(dataDir, EmbeddedServers.Ports.ANY);
     config = AppConfig.defaults().put("embedded", false);
     for (String section : connections.fieldNames()) {
       config.getJsonObject(section).mergeIn(connections.getJsonObject(section));
@@ -80,9 +70,7 @@ final class TestSystem implements AutoCloseable {
             .add("http://127.0.0.1:" + queryPort));
     config.getJsonObject("query").put("httpPort", queryPort);
     config.getJsonObject("auth").put("jwtSecret", SECRET);
-    token = CommandTokens.create(vertx, AuthSettings.fromJson(config)).mint("system-test");
-    // As the embedded launch does: the query side hands this token to browsers on this machine.
-    config.getJsonObject("auth").put("localToken", token);
+    token = CommandTokens.create(vertx, AuthSettings.from(new Config(config))).mint("system-test");
   }
 
   static TestSystem start() throws Exception {
@@ -218,7 +206,7 @@ final class TestSystem implements AutoCloseable {
 
   Stores stores() {
     if (stores == null) {
-      stores = new Stores(vertx, config);
+      stores = new Stores(vertx, AppSettings.from(config).query());
     }
     return stores;
   }
@@ -247,17 +235,21 @@ final class TestSystem implements AutoCloseable {
     stores().awaitReadModelEqualsMySql(timeout);
   }
 
+  /** The topic read and written directly, with the settings the services use. */
+  Topic topic() {
+    return new Topic(vertx, AppSettings.from(config).command().kafka());
+  }
+
   void publishRaw(String key, String value) {
-    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, Map.of(
-        "bootstrap.servers", config.getJsonObject("kafka").getString("bootstrapServers"),
-        "key.serializer", "org.apache.kafka.common.serialization.StringSerializer",
-        "value.serializer", "org.apache.kafka.common.serialization.StringSerializer",
-        "acks", "all"));
-    try {
-      await(producer.send(KafkaProducerRecord.create(config.getJsonObject("kafka").getString("topic"), key, value)));
-    } finally {
-      await(producer.close());
-    }
+    topic().publishRaw(key, value);
+  }
+
+  Set<String> eventIdsOnTopic() {
+    return topic().eventIds();
+  }
+
+  void assertPerBookOrderOnTopic() {
+    topic().assertPerBookOrder();
   }
 
   // --- The outbox and the topic ------------------------------------------------------------------
@@ -266,103 +258,8 @@ final class TestSystem implements AutoCloseable {
     return stores().unpublishedEvents();
   }
 
-  /** Every event id on the topic, read from the beginning of each partition to its end. */
-  Set<String> eventIdsOnTopic() {
-    Set<String> ids = new HashSet<>();
-    for (ConsumerRecord<String, String> record : recordsOnTopic()) {
-      ids.add(new JsonObject(record.value()).getString("eventId"));
-    }
-    return ids;
-  }
-
-  /**
-   * Fails unless, for every book, the versions on the topic first appear in increasing order: a relay
-   * that starts again may publish an event a second time, but never one book's events out of order.
-   */
-  void assertPerBookOrderOnTopic() {
-    Map<String, Long> newestSeen = new HashMap<>();
-    Map<String, Set<Long>> seen = new HashMap<>();
-    for (ConsumerRecord<String, String> record : recordsOnTopic()) {
-      long version = new JsonObject(record.value()).getLong("version");
-      if (seen.computeIfAbsent(record.key(), bid -> new HashSet<>()).add(version)) {
-        long newest = newestSeen.getOrDefault(record.key(), 0L);
-        assertTrue(version > newest, "book " + record.key() + ": version " + version + " first published after "
-            + newest + " (partition " + record.partition() + ", offset " + record.offset() + ")");
-        newestSeen.put(record.key(), version);
-      }
-    }
-  }
-
-  private List<ConsumerRecord<String, String>> recordsOnTopic() {
-    Properties properties = new Properties();
-    properties.put("bootstrap.servers", config.getJsonObject("kafka").getString("bootstrapServers"));
-    properties.put("key.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    properties.put("value.deserializer", "org.apache.kafka.common.serialization.StringDeserializer");
-    properties.put("isolation.level", "read_committed");
-    String topic = config.getJsonObject("kafka").getString("topic");
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-      }
-    }
-    return records;
-  }
-
   List<String> outboxEventIds() {
     return stores().outboxEventIds();
-  }
-
-  // --- Helpers ----------------------------------------------------------------------------------
-
-  static <T> T await(Future<T> future) {
-    try {
-      return future.await(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      throw new AssertionError("operation failed: " + e, e);
-    }
-  }
-
-  static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
-    awaitTrue(what, timeout, condition, () -> "");
-  }
-
-  static void awaitTrue(String what, Duration timeout, BooleanSupplier condition, Supplier<String> context) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      try {
-        if (condition.getAsBoolean()) {
-          return;
-        }
-      } catch (AssertionError | RuntimeException e) {
-        // not yet
-      }
-      sleep(100);
-    }
-    fail("timed out after " + timeout + " waiting for: " + what + "\n" + context.get());
-  }
-
-  static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
-
-  static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
   }
 
   @Override

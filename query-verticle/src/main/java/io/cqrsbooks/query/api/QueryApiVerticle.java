@@ -22,6 +22,7 @@ import io.vertx.ext.web.handler.StaticHandler;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Optional;
 
 /** The query HTTP API, the live change stream and the web UI, all answered from the read model. */
 public final class QueryApiVerticle extends VerticleBase {
@@ -30,14 +31,17 @@ public final class QueryApiVerticle extends VerticleBase {
   public static final String UI_ROOT = "io/cqrsbooks/ui";
 
   private final QuerySettings settings;
+  private final Optional<String> localCommandToken;
   private final QueryStatus status;
   private final ChangeWindow window;
   private final ReadModel readModel;
   private ConsistencyWaiter consistency;
   private ChangeStream changes;
 
-  public QueryApiVerticle(QuerySettings settings, QueryStatus status, ChangeWindow window, ReadModel readModel) {
+  public QueryApiVerticle(QuerySettings settings, Optional<String> localCommandToken, QueryStatus status,
+                          ChangeWindow window, ReadModel readModel) {
     this.settings = settings;
+    this.localCommandToken = localCommandToken;
     this.status = status;
     this.window = window;
     this.readModel = readModel;
@@ -73,8 +77,8 @@ public final class QueryApiVerticle extends VerticleBase {
    */
   private void clientConfig(RoutingContext ctx) {
     JsonObject config = new JsonObject().put("commandUrl", commandUrl(ctx));
-    if (settings.localCommandToken() != null && isLoopback(ctx)) {
-      config.put("commandToken", settings.localCommandToken());
+    if (localCommandToken.isPresent() && isLoopback(ctx)) {
+      config.put("commandToken", localCommandToken.get());
     }
     ctx.response().putHeader("Cache-Control", "no-store");
     ctx.json(config);

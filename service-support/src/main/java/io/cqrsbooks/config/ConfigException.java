@@ -1,4 +1,4 @@
-package io.cqrsbooks.launcher;
+package io.cqrsbooks.config;
 
 /** A setting that is missing or wrong; the message names the key and how to set it. */
 public final class ConfigException extends RuntimeException {

@@ -1,4 +1,4 @@
-package io.cqrsbooks.launcher;
+package io.cqrsbooks.config;
 
 import io.vertx.core.json.JsonObject;
 
@@ -11,14 +11,24 @@ import java.nio.file.Path;
  */
 public interface EmbeddedServers extends AutoCloseable {
 
+  /** Requested ports; 0 picks a free one. */
+  record Ports(int mysql, int kafka, int mongo) {
+
+    public static final Ports ANY = new Ports(0, 0, 0);
+
+    public static Ports from(Config config) {
+      return new Ports(config.portOrAny("embeddedServers.mysqlPort"), config.portOrAny("embeddedServers.kafkaPort"),
+          config.portOrAny("embeddedServers.mongoPort"));
+    }
+  }
+
   /**
    * Starts the three servers and returns the connection settings that point at them,
    * shaped like the {@code mysql}, {@code kafka} and {@code mongo} sections of the configuration.
    *
    * @param dataDir where MariaDB keeps its data across restarts
-   * @param ports   requested ports ({@code mysqlPort}, {@code kafkaPort}, {@code mongoPort}); 0 picks a free one
    */
-  JsonObject start(Path dataDir, JsonObject ports) throws Exception;
+  JsonObject start(Path dataDir, Ports ports) throws Exception;
 
   @Override
   void close();

@@ -1,0 +1,150 @@
+package io.cqrsbooks.command;
+
+import io.cqrsbooks.config.KafkaSettings;
+import io.cqrsbooks.config.MySqlSettings;
+import io.cqrsbooks.contract.BookJson;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.sqlclient.Pool;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The relay verticle alone on real MariaDB and Kafka. Two relays share one outbox, each configured with a
+ * topic of its own, so the topic a record lands on says which relay published it.
+ */
+@ExtendWith(VertxExtension.class)
+class OutboxRelayTest {
+
+  private static final Duration TICK = Duration.ofMillis(200);
+  private static final Duration FAILOVER = Duration.ofSeconds(3);
+  private static final Duration KEEP = Duration.ofHours(1);
+
+  private RealServers servers;
+  private MySqlSettings mysql;
+  private Pool pool;
+
+  @BeforeEach
+  void freshDatabase(Vertx vertx) throws Exception {
+    servers = RealServers.get();
+    mysql = servers.newDatabase(vertx);
+    await(Migrations.apply(vertx, mysql.connectOptions()));
+    pool = mysql.sharedPool(vertx, "relay-test-" + mysql.database());
+  }
+
+  @Test
+  void onlyTheLeaseHolderPublishesInOutboxOrderAndTheStandbyTakesOverWhenItDies(Vertx vertx) throws Exception {
+    KafkaSettings holderTopic = servers.newTopic("relay-holder");
+    KafkaSettings standbyTopic = servers.newTopic("relay-standby");
+    Vertx holderProcess = Vertx.vertx();
+    await(holderProcess.deployVerticle(new OutboxRelay(mysql, holderTopic, TICK, KEEP, FAILOVER)));
+    awaitTrue("the first relay holds the lease", Duration.ofSeconds(10), () -> leaseHolderConnection() != null);
+    await(vertx.deployVerticle(new OutboxRelay(mysql, standbyTopic, TICK, KEEP, FAILOVER)));
+
+    // Commands committed in the standby's Vert.x wake the standby, which must leave them to the holder.
+    BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
+    List<Long> bids = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      bids.add(await(store.create(input("Book " + i))).bid());
+    }
+    for (long bid : bids) {
+      await(store.replace(bid, input("Book " + bid + " again"), OptionalLong.of(1)));
+    }
+    awaitTrue("the outbox drained", Duration.ofSeconds(20), () -> unpublished() == 0);
+
+    List<ConsumerRecord<String, String>> published = servers.records(holderTopic);
+    assertEquals(60, published.size());
+    Map<String, List<Long>> versionsPerBook = new HashMap<>();
+    for (ConsumerRecord<String, String> record : published) {
+      long version = BookJson.decode(record.value()).version();
+      versionsPerBook.computeIfAbsent(record.key(), bid -> new ArrayList<>()).add(version);
+    }
+    assertEquals(30, versionsPerBook.size());
+    versionsPerBook.forEach((bid, versions) -> assertEquals(List.of(1L, 2L), versions, "book " + bid));
+    assertFalse(servers.topicExists(standbyTopic), "the standby published, or created its topic");
+
+    await(holderProcess.close());
+    long diedAt = System.nanoTime();
+    for (int i = 0; i < 10; i++) {
+      await(store.create(input("After the holder died " + i)));
+    }
+    awaitTrue("the standby took over", FAILOVER.plusSeconds(5), () -> unpublished() == 0);
+    long tookOverMillis = (System.nanoTime() - diedAt) / 1_000_000;
+    assertTrue(tookOverMillis <= FAILOVER.toMillis() + 2000, "took over after " + tookOverMillis + " ms");
+    assertEquals(10, servers.records(standbyTopic).size());
+    assertEquals(60, servers.records(holderTopic).size(), "nothing more on the dead holder's topic");
+  }
+
+  @Test
+  void publishedRowsAreKeptForTheRetentionAndThenPurged(Vertx vertx) throws Exception {
+    Duration retention = Duration.ofSeconds(3);
+    KafkaSettings topic = servers.newTopic("relay-purge");
+    await(vertx.deployVerticle(new OutboxRelay(mysql, topic, TICK, retention, FAILOVER)));
+    BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
+    for (int i = 0; i < 20; i++) {
+      await(store.create(input("Purged later " + i)));
+    }
+    awaitTrue("the outbox drained", Duration.ofSeconds(20), () -> unpublished() == 0);
+    long publishedAt = System.nanoTime();
+    assertEquals(20, count("SELECT COUNT(*) FROM outbox"), "published rows are kept for the retention");
+
+    awaitTrue("published rows purged", Duration.ofSeconds(15), () -> count("SELECT COUNT(*) FROM outbox") == 0);
+    long keptMillis = (System.nanoTime() - publishedAt) / 1_000_000;
+    assertTrue(keptMillis >= retention.toMillis() - 1000, "purged after " + keptMillis + " ms");
+    assertEquals(20, servers.records(topic).size(), "purging removed nothing from the topic");
+    assertEquals(20, count("SELECT COUNT(*) FROM books"));
+  }
+
+  private Long leaseHolderConnection() {
+    return count("SELECT IS_USED_LOCK('cqrs_books.outbox_relay')");
+  }
+
+  private long unpublished() {
+    return count("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL");
+  }
+
+  private Long count(String sql) {
+    try {
+      return await(pool.query(sql).execute()).iterator().next().getLong(0);
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static BookInput input(String title) {
+    return new BookInput(title, "An Author", "tests", 100, 1000, LocalDate.of(2020, 1, 2), "");
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.await(30, TimeUnit.SECONDS);
+  }
+
+  private static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (condition.getAsBoolean()) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    fail("timed out after " + timeout + " waiting for: " + what);
+  }
+}

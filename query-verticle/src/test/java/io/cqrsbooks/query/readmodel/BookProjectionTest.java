@@ -1,0 +1,136 @@
+package io.cqrsbooks.query.readmodel;
+
+import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.contract.BookEvent;
+import io.cqrsbooks.contract.BookEventType;
+import io.cqrsbooks.embedded.EmbeddedMongo;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * The projection on a real MongoDB-wire server, with and without the atomic version guard: whatever order
+ * and however often events arrive, the read model ends at each book's newest version, and deleted stays deleted.
+ */
+@ExtendWith(VertxExtension.class)
+class BookProjectionTest {
+
+  private static final AtomicInteger DATABASES = new AtomicInteger();
+  private static EmbeddedMongo mongo;
+
+  @BeforeAll
+  static void startMongo() {
+    mongo = EmbeddedMongo.start(0);
+  }
+
+  @AfterAll
+  static void stopMongo() {
+    mongo.close();
+  }
+
+  @ParameterizedTest(name = "atomic guard {0}")
+  @ValueSource(booleans = {false, true})
+  void duplicatesReplaysAndStaleEventsChangeNothingAndAreNotReportedAsChanges(boolean guard, Vertx vertx)
+      throws Exception {
+    ReadModel readModel = readModel(vertx, guard);
+    BookProjection projection = new BookProjection(readModel);
+
+    List<BookEvent> applied = await(projection.apply(List.of(created(1, "One"), updated(1, 2, "One, v2"),
+        created(2, "Two"), updated(1, 2, "One, v2"))));
+    assertEquals(List.of("1@2", "2@1"), describe(applied), "one change per book, its newest");
+    assertEquals(List.of(), await(projection.apply(List.of(created(1, "One"), updated(1, 2, "One, v2")))),
+        "a replay changes nothing");
+    assertEquals("One, v2", await(readModel.findBook(1)).getString("title"));
+    assertEquals(2L, await(readModel.findBook(1)).getLong("version"));
+  }
+
+  @ParameterizedTest(name = "atomic guard {0}")
+  @ValueSource(booleans = {false, true})
+  void aDeletedBookIsNotBroughtBackByALateOrReplayedOlderEvent(boolean guard, Vertx vertx) throws Exception {
+    ReadModel readModel = readModel(vertx, guard);
+    BookProjection projection = new BookProjection(readModel);
+    await(projection.apply(List.of(created(7, "Doomed"), updated(7, 2, "Doomed, v2"), deleted(7, 3))));
+    assertNull(await(readModel.findBook(7)));
+
+    assertEquals(List.of(), await(projection.apply(List.of(updated(7, 2, "Doomed, v2")))));
+    assertEquals(List.of(), await(projection.apply(List.of(created(7, "Doomed")))));
+    assertNull(await(readModel.findBook(7)), "still deleted");
+    assertEquals(3L, await(readModel.visibleVersions(List.of(7L))).get(7L), "the tombstone's version is visible");
+  }
+
+  @ParameterizedTest(name = "atomic guard {0}")
+  @ValueSource(booleans = {true})
+  void withTheGuardTwoWritersRacingOverTheSameBooksNeverGoBackwards(boolean guard, Vertx vertx) throws Exception {
+    ReadModel readModel = readModel(vertx, guard);
+    // Two projections (as in two query processes during a rebalance) apply overlapping histories at once.
+    BookProjection first = new BookProjection(readModel);
+    BookProjection second = new BookProjection(readModel);
+    List<Future<List<BookEvent>>> writes = new ArrayList<>();
+    for (int version = 1; version <= 20; version++) {
+      List<BookEvent> batch = new ArrayList<>();
+      for (long bid = 100; bid < 110; bid++) {
+        batch.add(version == 1 ? created(bid, "Raced " + bid) : updated(bid, version, "Raced " + bid + " v" + version));
+      }
+      writes.add((version % 2 == 0 ? first : second).apply(batch));
+      if (version % 5 == 0) {
+        writes.add(first.apply(batch.subList(0, 5)));
+      }
+    }
+    await(Future.join(new ArrayList<>(writes)));
+    for (long bid = 100; bid < 110; bid++) {
+      assertEquals(20L, await(readModel.findBook(bid)).getLong("version"), "book " + bid);
+    }
+  }
+
+  private static ReadModel readModel(Vertx vertx, boolean guard) throws Exception {
+    MongoClient client = MongoClient.create(vertx, new JsonObject()
+        .put("connection_string", mongo.connectionString())
+        .put("db_name", "projection_test_" + DATABASES.incrementAndGet()));
+    ReadModel readModel = new ReadModel(client, guard);
+    await(readModel.ensureIndexes());
+    return readModel;
+  }
+
+  private static List<String> describe(List<BookEvent> events) {
+    return events.stream().map(event -> event.bid() + "@" + event.version()).sorted().toList();
+  }
+
+  private static BookEvent created(long bid, String title) {
+    return BookEvent.of("e-" + bid + "-1", BookEventType.BookCreated, bid, 1, Instant.now(), book(bid, 1, title));
+  }
+
+  private static BookEvent updated(long bid, long version, String title) {
+    return BookEvent.of("e-" + bid + "-" + version, BookEventType.BookUpdated, bid, version, Instant.now(),
+        book(bid, version, title));
+  }
+
+  private static BookEvent deleted(long bid, long version) {
+    return BookEvent.of("e-" + bid + "-" + version, BookEventType.BookDeleted, bid, version, Instant.now(), null);
+  }
+
+  private static Book book(long bid, long version, String title) {
+    Instant at = Instant.parse("2026-01-01T00:00:00Z");
+    return new Book(bid, title, "An Author", "tests", 10, 100, LocalDate.of(2020, 1, 1), "", version, at, at);
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.await(30, TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,87 @@
+package io.cqrsbooks.system;
+
+import io.cqrsbooks.config.KafkaSettings;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.producer.KafkaProducer;
+import io.vertx.kafka.client.producer.KafkaProducerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static io.cqrsbooks.system.Waits.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The book events topic, read and written around the services, with the Kafka settings they use. */
+final class Topic {
+
+  private final Vertx vertx;
+  private final KafkaSettings kafka;
+
+  Topic(Vertx vertx, KafkaSettings kafka) {
+    this.vertx = vertx;
+    this.kafka = kafka;
+  }
+
+  /** A record as anything else could publish it: no outbox, no validation. */
+  void publishRaw(String key, String value) {
+    KafkaProducer<String, String> producer = KafkaProducer.create(vertx, kafka.producerConfig());
+    try {
+      await(producer.send(KafkaProducerRecord.create(kafka.topic(), key, value)));
+    } finally {
+      await(producer.close());
+    }
+  }
+
+  /** Every event id on the topic, read from the beginning of each partition to its end. */
+  Set<String> eventIds() {
+    Set<String> ids = new HashSet<>();
+    for (ConsumerRecord<String, String> record : records()) {
+      ids.add(new JsonObject(record.value()).getString("eventId"));
+    }
+    return ids;
+  }
+
+  /**
+   * Fails unless, for every book, the versions on the topic first appear in increasing order: a relay
+   * that starts again may publish an event a second time, but never one book's events out of order.
+   */
+  void assertPerBookOrder() {
+    Map<String, Long> newestSeen = new HashMap<>();
+    Map<String, Set<Long>> seen = new HashMap<>();
+    for (ConsumerRecord<String, String> record : records()) {
+      long version = new JsonObject(record.value()).getLong("version");
+      if (seen.computeIfAbsent(record.key(), bid -> new HashSet<>()).add(version)) {
+        long newest = newestSeen.getOrDefault(record.key(), 0L);
+        assertTrue(version > newest, "book " + record.key() + ": version " + version + " first published after "
+            + newest + " (partition " + record.partition() + ", offset " + record.offset() + ")");
+        newestSeen.put(record.key(), version);
+      }
+    }
+  }
+
+  /** Everything on the topic, as a query process's own feed reads it (every partition, no group). */
+  private List<ConsumerRecord<String, String>> records() {
+    List<ConsumerRecord<String, String>> records = new ArrayList<>();
+    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(new HashMap<String, Object>(kafka.feedConfig()))) {
+      List<TopicPartition> partitions = consumer.partitionsFor(kafka.topic()).stream()
+          .map(info -> new TopicPartition(kafka.topic(), info.partition())).toList();
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
+      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
+      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
+        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+      }
+    }
+    return records;
+  }
+}
