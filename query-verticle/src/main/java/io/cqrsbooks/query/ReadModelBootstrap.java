@@ -132,10 +132,8 @@ final class ReadModelBootstrap {
    * Stores {@code batch} while the next one is read from MySQL (one batch ahead, so memory stays two
    * batches whatever the table's size).
    *
-   * @param intoEmpty the read model held nothing when the copy began, so no stored version can be newer
-   *     than MySQL's and the per-batch version lookup is skipped. Only another process's consumer could
-   *     write meanwhile, and there the atomic guard refuses a stale replace; a book deleted meanwhile is
-   *     removed again by the closing sweep.
+   * @param intoEmpty the read model held nothing when the copy began: no stored version can be newer than
+   *     MySQL's, so the per-batch version lookup is skipped (another process's writes meanwhile are guarded)
    */
   private Future<Long> copyFrom(List<Book> batch, long copied, boolean intoEmpty) {
     if (batch.isEmpty()) {
@@ -159,17 +157,9 @@ final class ReadModelBootstrap {
   }
 
   /**
-   * One streamed pass over bids, each chunk checked against MySQL. A document can only be in the read
-   * model if its book was committed in MySQL, so one MySQL does not hold when asked was deleted; a book
-   * created meanwhile (by another instance's consumer) is found in MySQL and stays.
-   *
-   * <p>Into an empty read model, only the bids with a tombstone are checked. The model had no tombstone
-   * when the copy began, so each one records a deletion applied during the copy, by another process's
-   * consumer; only then can the copy have written a book after its deletion was applied. A deletion not
-   * applied by then removes the copied document itself, or is still ahead of the committed offsets and
-   * reaches this instance's consumer. Any other read model may hold anything, so every live bid is checked.
-   *
-   * @param intoEmpty the copy began with neither a live book nor a tombstone in the read model
+   * Removes documents whose book MySQL no longer holds, in one streamed pass checked chunk by chunk. Into
+   * an empty read model only tombstoned bids need checking (why: docs/architecture.md, "Bootstrap removes
+   * what MySQL no longer has").
    */
   private Future<Void> removeBooksMySqlNoLongerHas(boolean intoEmpty) {
     Function<List<Long>, Future<?>> removeGone = this::removeThoseMySqlNoLongerHas;

@@ -10,8 +10,9 @@ import static io.cqrsbooks.system.Waits.sleep;
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
- * Each side killed with SIGKILL (no graceful stop) while writes stream in, then started again: nothing
- * committed is lost, nothing is applied twice in effect. Both sides run as separate JVMs here.
+ * Each side killed with SIGKILL (no graceful stop), and the command side stopped with SIGTERM, while writes
+ * stream in, then started again: nothing acknowledged or committed is lost, nothing is applied twice in
+ * effect. Both sides run as separate JVMs here.
  */
 class CrashTest extends SystemTest {
 
@@ -58,6 +59,29 @@ class CrashTest extends SystemTest {
     awaitTrue("outbox drained", Duration.ofSeconds(60), () -> system.unpublishedEvents() == 0);
     List<String> committed = system.outboxEventIds();
     assertTrue(system.eventIdsOnTopic().containsAll(committed), "every committed event reached the topic");
+    system.assertPerBookOrderOnTopic();
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
+  }
+
+  @Test
+  void theCommandSideStoppedWithSigtermMidLoadExitsByItselfAndLosesNoAcknowledgedWrite() throws Exception {
+    try (BackgroundWriter writer = BackgroundWriter.start(system, "command-term", 23, 0, Long.MAX_VALUE)) {
+      awaitTrue("writes flowing", Duration.ofSeconds(20), () -> writer.accepted() >= 200);
+      long termAt = System.nanoTime();
+      assertTrue(system.terminateCommandSide(Duration.ofSeconds(30)),
+          "the command side did not stop within 30 s of SIGTERM:\n" + system.commandSideLog());
+      System.out.printf("command side: stopped %d ms after SIGTERM, with requests in flight%n",
+          (System.nanoTime() - termAt) / 1_000_000);
+      assertTrue(system.commandSideLog().contains("cqrs-books: stopped"), system.commandSideLog());
+      long acceptedAtStop = writer.accepted();
+      system.startCommandSide();
+      awaitTrue("writes accepted after the restart", Duration.ofSeconds(30), () -> writer.accepted() >= acceptedAtStop + 100);
+      assertTrue(writer.unexpected.isEmpty(), writer.unexpected::toString);
+      writer.close();
+      writer.assertAcknowledgedWritesIn(system.mysqlBooks());
+    }
+    awaitTrue("outbox drained", Duration.ofSeconds(60), () -> system.unpublishedEvents() == 0);
+    assertTrue(system.eventIdsOnTopic().containsAll(system.outboxEventIds()), "every committed event reached the topic");
     system.assertPerBookOrderOnTopic();
     system.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
   }

@@ -206,6 +206,31 @@ class ReadModelTest extends SystemTest {
         "X-Consistency-Token", after.getHeader("X-Consistency-Token")).statusCode());
   }
 
+  /**
+   * An event written by a newer command side (a schema this reader does not know) is set aside with a reason
+   * naming its version, not applied as if it were understood; the book's later events still apply.
+   */
+  @Test
+  void anEventOfANewerSchemaVersionIsSetAsideNamingItsVersion() {
+    HttpResponse<Buffer> created = system.createBook(book("Written by a newer command side", 1, 1));
+    long bid = created.bodyAsJsonObject().getLong("bid");
+    Book stored = BookJson.fromJson(created.bodyAsJsonObject());
+    Book newer = new Book(bid, "FROM THE FUTURE", "", "", 9, 9, null, "", 2, stored.createdAt(), stored.updatedAt());
+    JsonObject event = new JsonObject(BookJson.encode(BookEvent.of(UUID.randomUUID().toString(),
+        BookEventType.BookUpdated, bid, 2, Instant.now(), newer)))
+        .put("schemaVersion", BookEvent.SCHEMA_VERSION + 1);
+    long letters = system.queryStatus().deadLetters();
+    system.publishRaw(String.valueOf(bid), event.encode());
+    awaitTrue("the newer event set aside", Duration.ofSeconds(15), () -> system.queryStatus().deadLetters() == letters + 1);
+    JsonObject letter = await(system.mongo().findOne("dead_letters", new JsonObject().put("key", String.valueOf(bid)), null));
+    assertTrue(letter.getString("reason").contains("schema version " + (BookEvent.SCHEMA_VERSION + 1)), letter.encode());
+    assertEquals("Written by a newer command side", system.get("/api/books/" + bid).bodyAsJsonObject().getString("title"));
+
+    HttpResponse<Buffer> updated = system.command(HttpMethod.PUT, "/api/books/" + bid, book("Updated by this side", 2, 2));
+    assertEquals(200, system.get("/api/books/" + bid, "X-Consistency-Token", updated.getHeader("X-Consistency-Token"))
+        .statusCode());
+  }
+
   @Test
   void theQuerySideRestartedMidStreamConvergesToMySql() throws Exception {
     Random random = new Random(42);

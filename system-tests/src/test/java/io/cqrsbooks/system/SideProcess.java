@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,6 +81,21 @@ final class SideProcess {
   void stop() {
     process.destroy();
     awaitExit();
+  }
+
+  /** SIGTERM, then true if the JVM ended by itself within the time (false: it had to be killed). */
+  boolean stopWithin(Duration timeout) {
+    process.destroy();
+    try {
+      if (process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        return true;
+      }
+      process.destroyForcibly().waitFor();
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private void awaitExit() {

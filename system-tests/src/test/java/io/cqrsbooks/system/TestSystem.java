@@ -109,6 +109,16 @@ final class TestSystem implements AutoCloseable {
     stopSide("command");
   }
 
+  /** SIGTERM to the command side's JVM; true if it stopped by itself within the time. */
+  boolean terminateCommandSide(Duration timeout) {
+    return processes.get("command").stopWithin(timeout);
+  }
+
+  /** What the command side's JVM printed, from its last start. */
+  String commandSideLog() {
+    return processes.get("command").log();
+  }
+
   /** SIGKILL to the command side's JVM, wherever it is (mid-transaction, mid-relay). */
   void killCommandSide() {
     processes.get("command").kill();
