@@ -58,6 +58,7 @@ public final class OutboxRelay extends VerticleBase {
   private boolean topicReady;
   private boolean draining;
   private boolean wakeAgain;
+  private boolean purgeDue;
   private boolean failing;
 
   /**
@@ -87,7 +88,10 @@ public final class OutboxRelay extends VerticleBase {
     });
     vertx.setPeriodic(pollEvery.toMillis(), tick -> wake());
     // No point purging more often than rows become old enough; a short retention is purged as often.
-    vertx.setPeriodic(Math.min(PURGE_EVERY.toMillis(), retention.toMillis()), tick -> purgePublished());
+    vertx.setPeriodic(Math.min(PURGE_EVERY.toMillis(), retention.toMillis()), tick -> {
+      purgeDue = true;
+      wake();
+    });
     vertx.setPeriodic(Math.max(100, leaseTerm.toMillis() / 4), tick -> renewLease());
     wake();
     return Future.succeededFuture();
@@ -111,7 +115,9 @@ public final class OutboxRelay extends VerticleBase {
     }
     draining = true;
     holdLease()
-        .compose(held -> held ? ensureTopic().compose(ready -> publishPending()) : Future.succeededFuture())
+        .compose(held -> held
+            ? ensureTopic().compose(ready -> publishPending()).compose(published -> purgeIfDue())
+            : Future.succeededFuture())
         .onComplete(done -> {
           draining = false;
           if (done.failed()) {
@@ -202,18 +208,29 @@ public final class OutboxRelay extends VerticleBase {
     return connection.preparedQuery(CommandSql.markPublished(ids.size())).execute(parameters).mapEmpty();
   }
 
-  private void purgePublished() {
-    if (lease == null || draining) {
-      return;
+  /**
+   * Deletes published rows older than the retention, as the last step of a drain; the purge tick only marks
+   * it due, because the drain tick fires at the same moment and a purge that waits for an idle relay never runs.
+   */
+  private Future<Void> purgeIfDue() {
+    SqlConnection connection = lease;
+    if (!purgeDue || connection == null) {
+      return Future.succeededFuture();
     }
+    purgeDue = false;
     LocalDateTime cutoff = LocalDateTime.ofInstant(Instant.now().minus(retention), ZoneOffset.UTC);
-    lease.preparedQuery(CommandSql.PURGE_PUBLISHED).execute(Tuple.of(cutoff))
+    return connection.preparedQuery(CommandSql.PURGE_PUBLISHED).execute(Tuple.of(cutoff))
         .onSuccess(purged -> {
           if (purged.rowCount() > 0) {
             LOG.info("purged {} published outbox rows older than {}", purged.rowCount(), retention);
           }
         })
-        .onFailure(failure -> LOG.warn("outbox purge failed: {}", failure.getMessage()));
+        .<Void>mapEmpty()
+        // Publishing is what matters; a failed purge is tried again on the next purge tick.
+        .recover(failure -> {
+          LOG.warn("outbox purge failed: {}", failure.getMessage());
+          return Future.succeededFuture();
+        });
   }
 
   private void pause(Throwable failure) {

@@ -1,0 +1,63 @@
+package io.cqrsbooks.query;
+
+import io.cqrsbooks.embedded.EmbeddedMongo;
+import io.cqrsbooks.query.readmodel.ReadModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Dead letters on a real MongoDB-wire server: where each came from, why, and the value, bounded. */
+@ExtendWith(VertxExtension.class)
+class DeadLettersTest {
+
+  private static EmbeddedMongo mongo;
+
+  @BeforeAll
+  static void startMongo() {
+    mongo = EmbeddedMongo.start(0);
+  }
+
+  @AfterAll
+  static void stopMongo() {
+    mongo.close();
+  }
+
+  @Test
+  void aSetAsideEventIsStoredWithWhereItCameFromAndWhyAndCounted(Vertx vertx) throws Exception {
+    MongoClient client = MongoClient.create(vertx, new JsonObject()
+        .put("connection_string", mongo.connectionString()).put("db_name", "dead_letters_test"));
+    QueryStatus status = new QueryStatus();
+    DeadLetters letters = new DeadLetters(new ReadModel(client, false), status);
+
+    letters.setAside(record(2, 41, "17", "not JSON"), "not a book event: not JSON").await(30, TimeUnit.SECONDS);
+    letters.setAside(record(0, 7, "18", "x".repeat(50_000)), "too large").await(30, TimeUnit.SECONDS);
+
+    assertEquals(2, status.deadLetters());
+    List<JsonObject> stored = client.find("dead_letters", new JsonObject()).await(30, TimeUnit.SECONDS);
+    assertEquals(2, stored.size());
+    JsonObject first = stored.stream().filter(letter -> letter.getString("key").equals("17")).findFirst().orElseThrow();
+    assertEquals("books.events", first.getString("topic"));
+    assertEquals(2, first.getInteger("partition"));
+    assertEquals(41L, first.getLong("offset"));
+    assertEquals("not JSON", first.getString("value"));
+    assertEquals("not a book event: not JSON", first.getString("reason"));
+    JsonObject large = stored.stream().filter(letter -> letter.getString("key").equals("18")).findFirst().orElseThrow();
+    assertEquals(10_000, large.getString("value").length(), "a huge value is kept only in part");
+  }
+
+  private static KafkaConsumerRecordImpl<String, String> record(int partition, long offset, String key, String value) {
+    return new KafkaConsumerRecordImpl<>(new ConsumerRecord<>("books.events", partition, offset, key, value));
+  }
+}
