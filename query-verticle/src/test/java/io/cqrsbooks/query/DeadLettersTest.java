@@ -1,6 +1,5 @@
 package io.cqrsbooks.query;
 
-import io.cqrsbooks.embedded.EmbeddedMongo;
 import io.cqrsbooks.query.readmodel.ReadModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -8,8 +7,6 @@ import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.kafka.client.consumer.impl.KafkaConsumerRecordImpl;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -22,22 +19,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @ExtendWith(VertxExtension.class)
 class DeadLettersTest {
 
-  private static EmbeddedMongo mongo;
-
-  @BeforeAll
-  static void startMongo() {
-    mongo = EmbeddedMongo.start(0);
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    mongo.close();
-  }
-
   @Test
   void aSetAsideEventIsStoredWithWhereItCameFromAndWhyAndCounted(Vertx vertx) throws Exception {
-    MongoClient client = MongoClient.create(vertx, new JsonObject()
-        .put("connection_string", mongo.connectionString()).put("db_name", "dead_letters_test"));
+    MongoClient client = RealMongo.newDatabase(vertx);
     QueryStatus status = new QueryStatus();
     DeadLetters letters = new DeadLetters(new ReadModel(client, false), status);
 

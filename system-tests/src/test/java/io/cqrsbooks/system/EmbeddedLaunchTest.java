@@ -50,6 +50,9 @@ class EmbeddedLaunchTest {
 
   @AfterEach
   void deleteDataDir() throws IOException {
+    if (!Files.exists(dataDir)) {
+      return;
+    }
     try (var paths = Files.walk(dataDir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
     }

@@ -2,18 +2,14 @@ package io.cqrsbooks.query.api;
 
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.ConsistencyToken;
-import io.cqrsbooks.embedded.EmbeddedMongo;
 import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.query.RealMongo;
 import io.cqrsbooks.query.readmodel.ReadModel;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -25,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -40,28 +35,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 @ExtendWith(VertxExtension.class)
 class ConsistencyWaiterTest {
 
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static EmbeddedMongo mongo;
-
   private ReadModel readModel;
   private Context context;
   private ConsistencyWaiter waiter;
 
-  @BeforeAll
-  static void startMongo() {
-    mongo = EmbeddedMongo.start(0);
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    mongo.close();
-  }
-
   @BeforeEach
   void waiterOnAnEventLoop(Vertx vertx) throws Exception {
-    readModel = new ReadModel(MongoClient.create(vertx, new JsonObject()
-        .put("connection_string", mongo.connectionString())
-        .put("db_name", "waiter_test_" + DATABASES.incrementAndGet())), false);
+    readModel = new ReadModel(RealMongo.newDatabase(vertx), false);
     context = vertx.getOrCreateContext();
     waiter = onContext(() -> Future.succeededFuture(new ConsistencyWaiter(vertx, readModel, Duration.ofMillis(1500))));
   }

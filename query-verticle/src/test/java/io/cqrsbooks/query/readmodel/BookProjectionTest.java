@@ -3,14 +3,10 @@ package io.cqrsbooks.query.readmodel;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookEventType;
-import io.cqrsbooks.embedded.EmbeddedMongo;
+import io.cqrsbooks.query.RealMongo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
-import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -20,7 +16,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -31,19 +26,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
  */
 @ExtendWith(VertxExtension.class)
 class BookProjectionTest {
-
-  private static final AtomicInteger DATABASES = new AtomicInteger();
-  private static EmbeddedMongo mongo;
-
-  @BeforeAll
-  static void startMongo() {
-    mongo = EmbeddedMongo.start(0);
-  }
-
-  @AfterAll
-  static void stopMongo() {
-    mongo.close();
-  }
 
   @ParameterizedTest(name = "atomic guard {0}")
   @ValueSource(booleans = {false, true})
@@ -100,10 +82,7 @@ class BookProjectionTest {
   }
 
   private static ReadModel readModel(Vertx vertx, boolean guard) throws Exception {
-    MongoClient client = MongoClient.create(vertx, new JsonObject()
-        .put("connection_string", mongo.connectionString())
-        .put("db_name", "projection_test_" + DATABASES.incrementAndGet()));
-    ReadModel readModel = new ReadModel(client, guard);
+    ReadModel readModel = new ReadModel(RealMongo.newDatabase(vertx), guard);
     await(readModel.ensureIndexes());
     return readModel;
   }
