@@ -143,7 +143,7 @@ final class ReadModelBootstrap {
     Future<List<Book>> next = readBatch(batch.get(batch.size() - 1).bid());
     Future<List<Book>> newer = intoEmpty ? Future.succeededFuture(batch)
         : readModel.appliedVersions(batch.stream().map(Book::bid).toList()).map(applied -> batch.stream()
-            .filter(book -> ProjectionRules.isNewer(book.version(), applied.get(book.bid())))
+            .filter(book -> ProjectionRules.isNewer(book.version(), applied.newest(book.bid())))
             .toList());
     return newer.compose(writable -> readModel.write(writable, Map.of()))
         .compose(written -> {

@@ -31,7 +31,7 @@ public final class BookProjection {
       List<Book> upserts = new ArrayList<>();
       Map<Long, Long> deletions = new HashMap<>();
       for (BookEvent event : candidates) {
-        if (!ProjectionRules.isNewer(event.version(), applied.get(event.bid()))) {
+        if (!ProjectionRules.isNewer(event.version(), applied.newest(event.bid()))) {
           continue;
         }
         changes.add(event);
@@ -41,6 +41,12 @@ public final class BookProjection {
           upserts.add(event.book());
         }
       }
+      // A deletion cut off between its tombstone and the document's removal is finished when its event comes again.
+      applied.unfinishedDeletions().forEach((bid, version) -> {
+        if (upserts.stream().noneMatch(book -> book.bid() == bid)) {
+          deletions.putIfAbsent(bid, version);
+        }
+      });
       return readModel.write(upserts, deletions).map(changes);
     });
   }

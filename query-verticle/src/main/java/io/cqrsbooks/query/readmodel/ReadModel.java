@@ -20,7 +20,6 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BinaryOperator;
 import java.util.function.Function;
 
 /**
@@ -62,11 +61,40 @@ public final class ReadModel {
   }
 
   /**
-   * The version each book was last applied at, live or deleted (absent: never applied). One indexed
-   * {@code $in} lookup per collection, so the caller can leave out stale writes before writing.
+   * What the read model holds of some books: the live documents' versions and the tombstones' versions.
+   * One indexed lookup per collection, so the caller can leave out stale writes before writing.
    */
-  public Future<Map<Long, Long>> appliedVersions(Collection<Long> bids) {
-    return versions(bids, BOOKS, TOMBSTONES, Math::max);
+  public record Applied(Map<Long, Long> live, Map<Long, Long> deleted) {
+
+    /** The version the book was last applied at, live or deleted; null when it never was. */
+    public Long newest(long bid) {
+      Long live = this.live.get(bid);
+      Long deleted = this.deleted.get(bid);
+      if (live == null || deleted == null) {
+        return live == null ? deleted : live;
+      }
+      return Math.max(live, deleted);
+    }
+
+    /**
+     * {bid: tombstone version} of deletions that recorded their tombstone but never removed the document
+     * (the process died between the two writes): the event comes again, is not newer, and must still finish.
+     */
+    public Map<Long, Long> unfinishedDeletions() {
+      Map<Long, Long> unfinished = new HashMap<>();
+      deleted.forEach((bid, version) -> {
+        Long live = this.live.get(bid);
+        if (live != null && live < version) {
+          unfinished.put(bid, version);
+        }
+      });
+      return unfinished;
+    }
+  }
+
+  public Future<Applied> appliedVersions(Collection<Long> bids) {
+    return Future.all(versions(BOOKS, bids), versions(TOMBSTONES, bids))
+        .map(found -> new Applied(found.resultAt(0), found.resultAt(1)));
   }
 
   /**
@@ -144,29 +172,24 @@ public final class ReadModel {
    * the tombstone alone would claim the removal while queries still find the book.
    */
   public Future<Map<Long, Long>> visibleVersions(Collection<Long> bids) {
-    return versions(bids, TOMBSTONES, BOOKS, (tombstone, live) -> live);
+    return appliedVersions(bids).map(applied -> {
+      Map<Long, Long> visible = new HashMap<>(applied.deleted());
+      visible.putAll(applied.live());
+      return visible;
+    });
   }
 
-  /**
-   * {bid: version} from two collections, one indexed lookup each ({@code _id} itself for a single book),
-   * a bid found in both combined by {@code merge(firstVersion, secondVersion)}.
-   */
-  private Future<Map<Long, Long>> versions(Collection<Long> bids, String first, String second,
-      BinaryOperator<Long> merge) {
+  /** {bid: version} of the given books in one collection: one indexed lookup ({@code _id} itself for one book). */
+  private Future<Map<Long, Long>> versions(String collection, Collection<Long> bids) {
     JsonObject filter = bids.size() == 1
         ? new JsonObject().put(ID, bids.iterator().next())
         : new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
     FindOptions versionOnly = new FindOptions().setFields(new JsonObject().put(BookFields.VERSION, 1));
-    return Future.all(mongo.findWithOptions(first, filter, versionOnly), mongo.findWithOptions(second, filter, versionOnly))
-        .map(found -> {
-          Map<Long, Long> versions = new HashMap<>();
-          for (int i = 0; i < 2; i++) {
-            for (JsonObject doc : found.<List<JsonObject>>resultAt(i)) {
-              versions.merge(doc.getLong(ID), doc.getLong(BookFields.VERSION), merge);
-            }
-          }
-          return versions;
-        });
+    return mongo.findWithOptions(collection, filter, versionOnly).map(found -> {
+      Map<Long, Long> versions = new HashMap<>();
+      found.forEach(doc -> versions.put(doc.getLong(ID), doc.getLong(BookFields.VERSION)));
+      return versions;
+    });
   }
 
   public Future<JsonObject> findBook(long bid) {

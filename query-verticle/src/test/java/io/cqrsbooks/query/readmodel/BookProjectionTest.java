@@ -6,6 +6,8 @@ import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.query.RealMongo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,6 +57,25 @@ class BookProjectionTest {
     assertEquals(List.of(), await(projection.apply(List.of(created(7, "Doomed")))));
     assertNull(await(readModel.findBook(7)), "still deleted");
     assertEquals(3L, await(readModel.visibleVersions(List.of(7L))).get(7L), "the tombstone's version is visible");
+  }
+
+  /**
+   * A process killed between a deletion's two writes leaves the tombstone and the document; its offset was
+   * not committed, so the event comes again. It is not newer than the tombstone, yet the book must go.
+   */
+  @ParameterizedTest(name = "atomic guard {0}")
+  @ValueSource(booleans = {false, true})
+  void aDeletionCutOffBetweenItsTwoWritesIsFinishedWhenItsEventComesAgain(boolean guard, Vertx vertx) throws Exception {
+    MongoClient mongo = RealMongo.newDatabase(vertx);
+    ReadModel readModel = new ReadModel(mongo, guard);
+    BookProjection projection = new BookProjection(readModel);
+    await(projection.apply(List.of(created(8, "Half deleted"))));
+    await(mongo.save(ReadModel.TOMBSTONES, new JsonObject().put("_id", 8L).put("version", 2L)));
+    assertEquals(1L, await(readModel.findBook(8)).getLong("version"), "the state a kill between the writes leaves");
+
+    await(projection.apply(List.of(deleted(8, 2))));
+    assertNull(await(readModel.findBook(8)), "the redelivered deletion removed the document");
+    assertEquals(2L, await(readModel.visibleVersions(List.of(8L))).get(8L));
   }
 
   @ParameterizedTest(name = "atomic guard {0}")
