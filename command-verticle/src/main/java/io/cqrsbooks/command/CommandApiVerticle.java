@@ -24,8 +24,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.CorsHandler;
 import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 
+import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -38,11 +42,13 @@ public final class CommandApiVerticle extends VerticleBase {
   static final int MAX_BODY_BYTES = 64 * 1024;
 
   private final CommandSettings settings;
+  private final RelayStatus relay;
   private Pool pool;
   private BookStore books;
 
-  public CommandApiVerticle(CommandSettings settings) {
+  public CommandApiVerticle(CommandSettings settings, RelayStatus relay) {
     this.settings = settings;
+    this.relay = relay;
   }
 
   @Override
@@ -65,6 +71,8 @@ public final class CommandApiVerticle extends VerticleBase {
     router.delete("/api/books/:bid").handler(authenticated).handler(this::deleteBook);
     router.get("/api/token").handler(authenticated).handler(this::describeToken);
     router.get("/health").handler(this::health);
+    router.get("/ready").handler(this::ready);
+    router.get("/status").handler(this::status);
     JsonErrors.install(router);
 
     return limits.listen(vertx, settings.httpPort(), router, headers)
@@ -151,6 +159,34 @@ public final class CommandApiVerticle extends VerticleBase {
 
   private void health(RoutingContext ctx) {
     ctx.json(new JsonObject().put("status", "UP"));
+  }
+
+  /** Ready when MySQL answers (the API starts only after the migrations were applied). */
+  private void ready(RoutingContext ctx) {
+    pool.query(CommandSql.PING).execute().onComplete(pinged -> {
+      ctx.response().setStatusCode(pinged.succeeded() ? 200 : 503);
+      ctx.json(new JsonObject().put("status", pinged.succeeded() ? "READY" : "NOT_READY")
+          .put("mysql", pinged.succeeded() ? "UP" : "DOWN"));
+    });
+  }
+
+  /** What an operator needs: MySQL reachable, the relay's state, and the outbox backlog. Always 200. */
+  private void status(RoutingContext ctx) {
+    pool.query(CommandSql.OUTBOX_BACKLOG).execute().onComplete(backlog -> {
+      JsonObject body = new JsonObject().put("relay", relay.toJson());
+      if (backlog.succeeded()) {
+        Row row = backlog.result().iterator().next();
+        LocalDateTime oldest = row.getLocalDateTime(1);
+        body.put("mysql", "UP").put("outbox", new JsonObject()
+            .put("unpublished", row.getLong(0))
+            .put("oldestUnpublishedAgeMillis", oldest == null ? null
+                : Math.max(0, Duration.between(oldest.toInstant(ZoneOffset.UTC), Instant.now()).toMillis())));
+      } else {
+        body.put("mysql", "DOWN").put("problem", "MySQL is unreachable: " + backlog.cause().getMessage());
+      }
+      ctx.response().putHeader("Cache-Control", "no-store");
+      ctx.json(body);
+    });
   }
 
   private void respondWithBook(RoutingContext ctx, int status, BookEvent event) {

@@ -6,6 +6,8 @@ import io.vertx.core.VerticleBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
+
 /**
  * The command side: brings the schema up to date, then starts the outbox relay and the HTTP API
  * (one API verticle per configured instance, all sharing the port).
@@ -14,7 +16,11 @@ public final class CommandService extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(CommandService.class);
 
+  /** A drain running longer than this is reported as stalled (usually: waiting for Kafka). */
+  private static final Duration STALLED_AFTER = Duration.ofSeconds(5);
+
   private final CommandSettings settings;
+  private final RelayStatus relay = new RelayStatus(STALLED_AFTER);
 
   public CommandService(CommandSettings settings) {
     this.settings = settings;
@@ -25,8 +31,8 @@ public final class CommandService extends VerticleBase {
     return Migrations.apply(vertx, settings.mysql().connectOptions())
         .compose(migrated -> vertx.deployVerticle(new OutboxRelay(
             settings.mysql(), settings.kafka(), settings.relayPollEvery(), settings.outboxRetention(),
-            settings.relayFailover())))
-        .compose(relay -> vertx.deployVerticle(() -> new CommandApiVerticle(settings),
+            settings.relayFailover(), relay)))
+        .compose(deployed -> vertx.deployVerticle(() -> new CommandApiVerticle(settings, relay),
             new DeploymentOptions().setInstances(settings.instances())))
         .onSuccess(api -> LOG.info("command API listening on port {} ({} instance(s)), writing {}",
             settings.httpPort(), settings.instances(), settings.mysql().describe()));

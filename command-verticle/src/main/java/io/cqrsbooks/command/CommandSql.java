@@ -97,6 +97,10 @@ final class CommandSql {
       VALUES (?, ?, ?, ?, ?, ?)""";
   static final String UNPUBLISHED = """
       SELECT id, bid, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?""";
+  /** How far the relay is behind: unpublished rows and the oldest one's creation (UTC); uses the (published_at, id) index. */
+  static final String OUTBOX_BACKLOG = """
+      SELECT COUNT(*), MIN(created_at) FROM outbox WHERE published_at IS NULL""";
+  static final String PING = "SELECT 1";
   static final String PURGE_PUBLISHED = """
       DELETE FROM outbox WHERE published_at IS NOT NULL AND published_at < ? LIMIT 10000""";
 

@@ -59,15 +59,16 @@ public final class OutboxRelay extends VerticleBase {
   private boolean draining;
   private boolean wakeAgain;
   private boolean purgeDue;
-  private boolean failing;
+  private final RelayStatus status;
 
   /**
    * @param failover longest time from the holder's death (or loss of its MySQL connection) to a standby
    *     publishing: the lease term plus a standby tick, and a tick to spare
    */
   public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, Duration pollEvery, Duration retention,
-      Duration failover) {
+      Duration failover, RelayStatus status) {
     this.mysql = mysql;
+    this.status = status;
     this.kafka = kafka;
     this.pollEvery = pollEvery;
     this.retention = retention;
@@ -114,12 +115,14 @@ public final class OutboxRelay extends VerticleBase {
       return;
     }
     draining = true;
+    status.drainStarted();
     holdLease()
         .compose(held -> held
             ? ensureTopic().compose(ready -> publishPending()).compose(published -> purgeIfDue())
             : Future.succeededFuture())
         .onComplete(done -> {
           draining = false;
+          status.drainEnded();
           if (done.failed()) {
             pause(done.cause());
           } else {
@@ -143,8 +146,12 @@ public final class OutboxRelay extends VerticleBase {
             .map(rows -> {
               Integer granted = rows.iterator().next().getInteger(0);
               if (granted != null && granted == 1) {
-                lease = connection;
-                connection.closeHandler(closed -> lease = null);
+                holdingLease(connection);
+                connection.closeHandler(closed -> {
+                  if (lease == connection) {
+                    holdingLease(null);
+                  }
+                });
                 LOG.info("this instance now relays the outbox to Kafka topic '{}'", kafka.topic());
                 return true;
               }
@@ -161,7 +168,7 @@ public final class OutboxRelay extends VerticleBase {
       connection.query(CommandSql.RENEW_LEASE).execute().onFailure(failure -> {
         LOG.warn("the relay lease could not be renewed, giving it up: {}", failure.getMessage());
         if (lease == connection) {
-          lease = null;
+          holdingLease(null);
         }
         connection.close();
       });
@@ -199,7 +206,8 @@ public final class OutboxRelay extends VerticleBase {
       sends.add(producer.send(KafkaProducerRecord.create(
           kafka.topic(), String.valueOf(row.getLong("bid")), row.getString("payload"))));
     }
-    return Future.all(sends).compose(sent -> markPublished(connection, ids));
+    return Future.all(sends).compose(sent -> markPublished(connection, ids))
+        .onSuccess(marked -> status.published(ids.size()));
   }
 
   private Future<Void> markPublished(SqlConnection connection, List<Long> ids) {
@@ -234,22 +242,27 @@ public final class OutboxRelay extends VerticleBase {
   }
 
   private void pause(Throwable failure) {
-    if (!failing) {
+    if (!status.isPaused()) {
       LOG.warn("outbox relay paused, retrying every {} ms: {}", pollEvery.toMillis(), failure.getMessage());
-      failing = true;
     }
+    status.paused(failure.getMessage());
     // A broken lease connection is dropped so the next tick connects and competes for the lease again.
     if (lease != null && !isKafkaFailure(failure)) {
       lease.close();
-      lease = null;
+      holdingLease(null);
     }
   }
 
   private void resumedAfterFailure() {
-    if (failing) {
+    if (status.isPaused()) {
       LOG.info("outbox relay resumed");
-      failing = false;
+      status.resumed();
     }
+  }
+
+  private void holdingLease(SqlConnection connection) {
+    lease = connection;
+    status.lease(connection != null);
   }
 
   private static boolean isTopicExists(Throwable failure) {

@@ -54,10 +54,12 @@ class OutboxRelayTest {
   void onlyTheLeaseHolderPublishesInOutboxOrderAndTheStandbyTakesOverWhenItDies(Vertx vertx) throws Exception {
     KafkaSettings holderTopic = servers.newTopic("relay-holder");
     KafkaSettings standbyTopic = servers.newTopic("relay-standby");
+    RelayStatus holderStatus = new RelayStatus(Duration.ofSeconds(5));
+    RelayStatus standbyStatus = new RelayStatus(Duration.ofSeconds(5));
     Vertx holderProcess = Vertx.vertx();
-    await(holderProcess.deployVerticle(new OutboxRelay(mysql, holderTopic, TICK, KEEP, FAILOVER)));
+    await(holderProcess.deployVerticle(new OutboxRelay(mysql, holderTopic, TICK, KEEP, FAILOVER, holderStatus)));
     awaitTrue("the first relay holds the lease", Duration.ofSeconds(10), () -> leaseHolderConnection() != null);
-    await(vertx.deployVerticle(new OutboxRelay(mysql, standbyTopic, TICK, KEEP, FAILOVER)));
+    await(vertx.deployVerticle(new OutboxRelay(mysql, standbyTopic, TICK, KEEP, FAILOVER, standbyStatus)));
 
     // Commands committed in the standby's Vert.x wake the standby, which must leave them to the holder.
     BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
@@ -80,6 +82,10 @@ class OutboxRelayTest {
     assertEquals(30, versionsPerBook.size());
     versionsPerBook.forEach((bid, versions) -> assertEquals(List.of(1L, 2L), versions, "book " + bid));
     assertFalse(servers.topicExists(standbyTopic), "the standby published, or created its topic");
+    assertEquals("publishing", holderStatus.state());
+    assertEquals(60, holderStatus.toJson().getLong("eventsPublished"));
+    assertEquals("standby", standbyStatus.state());
+    assertEquals(0, standbyStatus.toJson().getLong("eventsPublished"));
 
     await(holderProcess.close());
     long diedAt = System.nanoTime();
@@ -90,6 +96,8 @@ class OutboxRelayTest {
     long tookOverMillis = (System.nanoTime() - diedAt) / 1_000_000;
     assertTrue(tookOverMillis <= FAILOVER.toMillis() + 2000, "took over after " + tookOverMillis + " ms");
     assertEquals(10, servers.records(standbyTopic).size());
+    assertEquals("publishing", standbyStatus.state(), "the standby now holds the lease");
+    assertEquals(10, standbyStatus.toJson().getLong("eventsPublished"));
     assertEquals(60, servers.records(holderTopic).size(), "nothing more on the dead holder's topic");
   }
 
@@ -97,7 +105,7 @@ class OutboxRelayTest {
   void publishedRowsAreKeptForTheRetentionAndThenPurged(Vertx vertx) throws Exception {
     Duration retention = Duration.ofSeconds(3);
     KafkaSettings topic = servers.newTopic("relay-purge");
-    await(vertx.deployVerticle(new OutboxRelay(mysql, topic, TICK, retention, FAILOVER)));
+    await(vertx.deployVerticle(new OutboxRelay(mysql, topic, TICK, retention, FAILOVER, new RelayStatus(Duration.ofSeconds(5)))));
     BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
     for (int i = 0; i < 20; i++) {
       await(store.create(input("Purged later " + i)));

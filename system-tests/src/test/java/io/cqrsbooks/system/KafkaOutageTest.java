@@ -1,5 +1,6 @@
 package io.cqrsbooks.system;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -21,9 +22,20 @@ class KafkaOutageTest extends SystemTest {
       awaitTrue("writes flowing", Duration.ofSeconds(20), () -> writer.accepted() >= 30);
       system.servers.kafka().stop();
       long acceptedAtStop = writer.accepted();
-      sleep(10_000);
+      sleep(7_000);
+      JsonObject early = system.commandGet("/status").bodyAsJsonObject();
+      sleep(3_000);
       assertTrue(system.unpublishedEvents() > 0, "events wait in the outbox while Kafka is down");
       assertTrue(writer.accepted() - acceptedAtStop >= 100, "commands kept being accepted: " + writer);
+      // What an operator sees: the relay not publishing, and why; the outbox growing and ageing.
+      JsonObject late = system.commandGet("/status").bodyAsJsonObject();
+      System.out.println("command side /status 10 s into the Kafka outage: " + late.encode());
+      assertTrue(List.of("stalled", "paused").contains(late.getJsonObject("relay").getString("state")), late.encode());
+      assertFalse(late.getJsonObject("relay").getString("reason", "").isBlank(), late.encode());
+      assertTrue(late.getJsonObject("outbox").getLong("unpublished") > early.getJsonObject("outbox").getLong("unpublished"),
+          "the backlog grows: " + early.encode() + " then " + late.encode());
+      assertTrue(late.getJsonObject("outbox").getLong("oldestUnpublishedAgeMillis") >= 5_000, late.encode());
+      assertEquals(200, system.commandGet("/ready").statusCode(), "commands are still taken: the command side is ready");
       system.servers.kafka().restart();
       sleep(3000);
     } finally {
@@ -33,6 +45,12 @@ class KafkaOutageTest extends SystemTest {
     assertTrue(writer.unexpected.isEmpty(), writer.unexpected.toString());
 
     awaitTrue("outbox drained", Duration.ofSeconds(90), () -> system.unpublishedEvents() == 0);
+    awaitTrue("the status shows the relay publishing with nothing left", Duration.ofSeconds(10), () -> {
+      JsonObject status = system.commandGet("/status").bodyAsJsonObject();
+      return status.getJsonObject("relay").getString("state").equals("publishing")
+          && status.getJsonObject("outbox").getLong("unpublished") == 0
+          && status.getJsonObject("outbox").getValue("oldestUnpublishedAgeMillis") == null;
+    });
     system.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
     List<String> stored = system.outboxEventIds();
     assertEquals(eventsBefore + writer.accepted(), stored.size(), "one outbox row per accepted command");

@@ -33,12 +33,21 @@ class MySqlOutageTest extends SystemTest {
 
       HttpResponse<Buffer> update = system.command(HttpMethod.PUT, "/api/books/" + before, book("Changed during", 2, 2));
       assertEquals(503, update.statusCode(), update.bodyAsString());
+
+      HttpResponse<Buffer> ready = system.commandGet("/ready");
+      assertEquals(503, ready.statusCode(), "the command side cannot do its job without MySQL: " + ready.bodyAsString());
+      assertEquals("DOWN", ready.bodyAsJsonObject().getString("mysql"));
+      HttpResponse<Buffer> status = system.commandGet("/status");
+      assertEquals(200, status.statusCode());
+      assertEquals("DOWN", status.bodyAsJsonObject().getString("mysql"), status.bodyAsString());
+      assertEquals(200, system.commandGet("/health").statusCode(), "liveness stays trivial");
     } finally {
       system.servers.mariaDb().restart();
     }
 
     awaitTrue("commands accepted again", Duration.ofSeconds(30),
         () -> system.command(HttpMethod.POST, "/api/books", book("After the outage", 3, 3)).statusCode() == 201);
+    assertEquals(200, system.commandGet("/ready").statusCode());
     assertEquals("Before the outage", system.mysqlBooks().get(0).title(), "the refused update changed nothing");
     assertTrue(system.mysqlBooks().stream().noneMatch(b -> b.title().equals("During the outage")), "nothing half-written");
     system.awaitReadModelEqualsMySql(Duration.ofSeconds(30));

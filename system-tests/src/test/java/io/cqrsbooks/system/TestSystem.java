@@ -199,6 +199,11 @@ final class TestSystem implements AutoCloseable {
     return response;
   }
 
+  /** {@code GET} on the command side, e.g. {@code /ready} or {@code /status}. */
+  HttpResponse<Buffer> commandGet(String path) {
+    return send(HttpMethod.GET, commandPort, path, MultiMap.caseInsensitiveMultiMap(), null);
+  }
+
   HttpResponse<Buffer> get(String path, String... headers) {
     MultiMap map = MultiMap.caseInsensitiveMultiMap();
     for (int i = 0; i < headers.length; i += 2) {

@@ -62,6 +62,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.get("/api/books/:bid").handler(this::awaitConsistency).handler(this::getBook);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
+    router.get("/status").handler(this::status);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.noSuchResource()));
     router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
@@ -156,14 +157,28 @@ public final class QueryApiVerticle extends VerticleBase {
         .onFailure(failure -> handleReadError(ctx, failure));
   }
 
+  /** 200 once the read model is bootstrapped, consumed and reachable; 503 otherwise, with the state. */
   private void ready(RoutingContext ctx) {
-    readModel.ping()
-        .onComplete(pinged -> {
-          JsonObject body = status.toJson().put("mongo", pinged.succeeded() ? "UP" : "DOWN");
-          boolean ready = pinged.succeeded() && status.isReady();
-          ctx.response().setStatusCode(ready ? 200 : 503);
-          ctx.json(body.put("status", ready ? "READY" : "NOT_READY"));
-        });
+    currentState().onSuccess(state -> {
+      ctx.response().setStatusCode(state.getString("status").equals("READY") ? 200 : 503);
+      ctx.json(state);
+    });
+  }
+
+  /** The same state for an operator, always 200. */
+  private void status(RoutingContext ctx) {
+    currentState().onSuccess(state -> {
+      ctx.response().putHeader("Cache-Control", "no-store");
+      ctx.json(state);
+    });
+  }
+
+  private Future<JsonObject> currentState() {
+    return readModel.ping().transform(pinged -> {
+      boolean ready = pinged.succeeded() && status.isReady();
+      return Future.succeededFuture(status.toJson().put("mongo", pinged.succeeded() ? "UP" : "DOWN")
+          .put("status", ready ? "READY" : "NOT_READY"));
+    });
   }
 
   private void handleReadError(RoutingContext ctx, Throwable failure) {
