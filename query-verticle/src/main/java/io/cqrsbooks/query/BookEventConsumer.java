@@ -9,6 +9,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
@@ -17,6 +18,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +35,7 @@ public final class BookEventConsumer extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(BookEventConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
   private static final long RETRY_MILLIS = 1000;
+  private static final Duration LAG_EVERY = Duration.ofSeconds(1);
 
   private final KafkaSettings kafka;
   private final ReadModelBootstrap bootstrap;
@@ -78,6 +82,7 @@ public final class BookEventConsumer extends VerticleBase {
           status.consuming();
           LOG.info("consuming topic '{}' as group '{}'", kafka.topic(), kafka.groupId());
           watchdog.start(vertx);
+          vertx.setPeriodic(LAG_EVERY.toMillis(), timer -> measureLag());
           pollNext();
         })
         .onFailure(failure -> {
@@ -122,7 +127,7 @@ public final class BookEventConsumer extends VerticleBase {
         .compose(parked -> projection.apply(events))
         .onSuccess(applied -> {
           status.clearProblem();
-          status.applied(applied.size());
+          status.applied(applied.size(), applied.stream().map(BookEvent::time).max(Comparator.naturalOrder()).orElse(null));
           Map<Integer, Long> next = OffsetCommits.nextOffsets(records);
           reportApplied(next);
           commits.applied(kafka.topic(), next);
@@ -133,6 +138,28 @@ public final class BookEventConsumer extends VerticleBase {
           LOG.warn("applying {} events failed, retrying in {} ms: {}", events.size(), RETRY_MILLIS, failure.getMessage());
           retryLater(() -> process(records));
         });
+  }
+
+  /** Records behind the end of each assigned partition, from this consumer's position, for {@code /status}. */
+  private void measureLag() {
+    consumer.assignment().compose(assigned -> {
+      if (assigned.isEmpty()) {
+        return Future.succeededFuture(Map.<Integer, Long>of());
+      }
+      List<TopicPartition> partitions = List.copyOf(assigned);
+      return consumer.endOffsets(assigned).compose(ends -> Future.all(partitions.stream()
+              .map(consumer::position).toList())
+          .map(positions -> {
+            Map<Integer, Long> behind = new HashMap<>();
+            for (int i = 0; i < partitions.size(); i++) {
+              TopicPartition partition = partitions.get(i);
+              long end = ends.getOrDefault(partition, 0L);
+              behind.put(partition.getPartition(), Math.max(0, end - positions.<Long>resultAt(i)));
+            }
+            return behind;
+          }));
+    }).onSuccess(status::lag)
+        .onFailure(failure -> LOG.debug("measuring the consumer's lag failed: {}", failure.getMessage()));
   }
 
   /** Tells the status and this process's change feed which partitions this consumer applies now. */

@@ -2,6 +2,9 @@ package io.cqrsbooks.query;
 
 import io.vertx.core.json.JsonObject;
 
+import java.time.Instant;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** What the consumer tells the API verticles about the read model's state; shared within one JVM. */
@@ -13,6 +16,8 @@ public final class QueryStatus {
   private volatile String readModelProblem;
   private volatile String bootstrapMode = "pending";
   private volatile int partitionsAssigned;
+  private volatile Instant lastAppliedEventTime;
+  private volatile Map<Integer, Long> lag = Map.of();
   private final AtomicLong rebuilds = new AtomicLong();
   private final AtomicLong bootstrapCopied = new AtomicLong();
   private final AtomicLong eventsApplied = new AtomicLong();
@@ -63,8 +68,17 @@ public final class QueryStatus {
     problem = null;
   }
 
-  void applied(long count) {
+  /** A batch applied; {@code newestEventTime} is the latest event time among its applied events (null: none). */
+  void applied(long count, Instant newestEventTime) {
     eventsApplied.addAndGet(count);
+    if (newestEventTime != null) {
+      lastAppliedEventTime = newestEventTime;
+    }
+  }
+
+  /** Records between this consumer's position and each assigned partition's end: {partition: records}. */
+  void lag(Map<Integer, Long> behindPerPartition) {
+    lag = Map.copyOf(behindPerPartition);
   }
 
   public void streamOpened() {
@@ -87,6 +101,15 @@ public final class QueryStatus {
     return deadLetters.get();
   }
 
+  private JsonObject lagJson() {
+    Map<Integer, Long> current = lag;
+    JsonObject partitions = new JsonObject();
+    new TreeMap<>(current).forEach((partition, behind) -> partitions.put(String.valueOf(partition), behind));
+    return new JsonObject()
+        .put("total", current.values().stream().mapToLong(Long::longValue).sum())
+        .put("partitions", partitions);
+  }
+
   public JsonObject toJson() {
     return new JsonObject()
         .put("bootstrapped", bootstrapped)
@@ -98,6 +121,8 @@ public final class QueryStatus {
         .put("deadLetters", deadLetters.get())
         .put("rebuilds", rebuilds.get())
         .put("openStreams", openStreams.get())
+        .put("lastAppliedEventTime", lastAppliedEventTime == null ? null : lastAppliedEventTime.toString())
+        .put("lag", lagJson())
         .put("problem", problem != null ? problem : readModelProblem);
   }
 }

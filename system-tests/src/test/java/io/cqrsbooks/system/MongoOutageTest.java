@@ -1,6 +1,8 @@
 package io.cqrsbooks.system;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,6 +24,14 @@ class MongoOutageTest extends SystemTest {
       long acceptedBefore = writer.accepted();
       sleep(3000);
       assertTrue(writer.accepted() > acceptedBefore, "commands do not depend on the read model");
+      // What an operator sees: MongoDB down, and the consumer falling behind the topic.
+      HttpResponse<Buffer> during = system.get("/status");
+      assertEquals(200, during.statusCode());
+      JsonObject status = during.bodyAsJsonObject();
+      System.out.println("query side /status 3 s into the MongoDB outage: " + status.encode());
+      assertEquals("DOWN", status.getString("mongo"), status.encode());
+      assertEquals("NOT_READY", status.getString("status"), status.encode());
+      assertTrue(status.getJsonObject("lag").getLong("total") > 0, "the backlog shows as lag: " + status.encode());
 
       system.servers.mongo().restart();
       awaitTrue("rebuild noticed", Duration.ofSeconds(30),
@@ -33,6 +43,11 @@ class MongoOutageTest extends SystemTest {
     awaitTrue("ready again", Duration.ofSeconds(20), () -> system.get("/ready").statusCode() == 200);
     JsonObject ready = system.get("/ready").bodyAsJsonObject();
     assertEquals(1, ready.getLong("rebuilds"), ready.encode());
+    awaitTrue("caught up: no lag", Duration.ofSeconds(10),
+        () -> system.get("/status").bodyAsJsonObject().getJsonObject("lag").getLong("total") == 0);
+    JsonObject after = system.get("/status").bodyAsJsonObject();
+    assertEquals(3, after.getJsonObject("lag").getJsonObject("partitions").size(), after.encode());
+    assertNotNull(after.getString("lastAppliedEventTime"), after.encode());
     assertTrue(system.mysqlBooks().size() > 50);
   }
 }
