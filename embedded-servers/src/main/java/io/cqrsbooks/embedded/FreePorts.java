@@ -3,24 +3,56 @@ package io.cqrsbooks.embedded;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.ThreadLocalRandom;
 
-/** Picks a port nobody listens on, for servers that cannot bind port 0 themselves. */
-final class FreePorts {
+/**
+ * Picks a port nobody listens on, for servers that cannot bind port 0 themselves. The port is drawn
+ * below the kernel's ephemeral range, so no outgoing connection and no port-0 server can be given it
+ * between the pick and the bind (a CI run was lost to that race once).
+ */
+public final class FreePorts {
+
+  private static final int SPAN = 8000;
+  private static final int DEFAULT_EPHEMERAL_START = 32768;
 
   private FreePorts() {
   }
 
-  static int orFree(int requested) {
+  public static int orFree(int requested) {
     return requested > 0 ? requested : pick();
   }
 
-  static int pick() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      socket.setReuseAddress(true);
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new UncheckedIOException("no free port on the loopback interface", e);
+  public static int pick() {
+    int below = ephemeralRangeStart();
+    for (int attempt = 0; attempt < 200; attempt++) {
+      int port = ThreadLocalRandom.current().nextInt(below - SPAN, below);
+      if (bindable(port)) {
+        return port;
+      }
+    }
+    throw new UncheckedIOException(new IOException("no free port between " + (below - SPAN) + " and " + below));
+  }
+
+  private static boolean bindable(int port) {
+    try (ServerSocket socket = new ServerSocket()) {
+      socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1);
+      return true;
+    } catch (IOException taken) {
+      return false;
+    }
+  }
+
+  private static int ephemeralRangeStart() {
+    try {
+      String range = Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim();
+      int start = Integer.parseInt(range.split("\\s+")[0]);
+      return start >= SPAN + 1024 ? start : DEFAULT_EPHEMERAL_START;
+    } catch (IOException | RuntimeException notLinux) {
+      return DEFAULT_EPHEMERAL_START;
     }
   }
 }

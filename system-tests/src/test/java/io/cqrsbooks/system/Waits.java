@@ -1,10 +1,8 @@
 package io.cqrsbooks.system;
 
+import io.cqrsbooks.embedded.FreePorts;
 import io.vertx.core.Future;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -54,11 +52,8 @@ final class Waits {
     }
   }
 
+  /** A free port below the ephemeral range: see {@link FreePorts}. */
   static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    } catch (IOException e) {
-      throw new AssertionError(e);
-    }
+    return FreePorts.pick();
   }
 }
