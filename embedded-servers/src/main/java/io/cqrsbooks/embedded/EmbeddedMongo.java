@@ -1,7 +1,6 @@
 package io.cqrsbooks.embedded;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 
 /**
  * A MongoDB-wire server (mongo-java-server, memory backend). It forgets everything when stopped,
@@ -36,7 +35,7 @@ public final class EmbeddedMongo implements AutoCloseable {
   /** Starts an empty server on the same port. */
   public synchronized void restart() {
     if (server == null) {
-      server = new MongoServer(new MemoryBackend());
+      server = new MongoServer(new IdAnchoredMemoryBackend());
       server.bind("127.0.0.1", port);
     }
   }

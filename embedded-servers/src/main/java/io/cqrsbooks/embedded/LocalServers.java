@@ -43,7 +43,7 @@ public final class LocalServers implements EmbeddedServers {
             .put("user", "root")
             .put("password", ""))
         .put("kafka", new JsonObject().put("bootstrapServers", kafka.bootstrapServers()))
-        // mongo-java-server scans for any filter beyond _id; see ReadModel. One query process writes here.
+        // One query process writes here, so the lookup before each write is guard enough (see ReadModel).
         .put("mongo", new JsonObject().put("connectionString", mongo.connectionString()).put("atomicVersionGuard", false));
   }
 

@@ -231,8 +231,7 @@ class ScaleOutTest {
       await(cluster.stores.mongo().dropCollection(collection));
     }
 
-    // It copies alone, so it may leave out the version check in each write's filter, as the embedded launch
-    // does: mongo-java-server scans its collection for any filter beyond _id, so 100k guarded writes take minutes.
+    // It copies alone, so it may leave out the version check in each write's filter, as the embedded launch does.
     cluster.start("query-1", "query", Map.of("CQRS_MONGO_ATOMIC_VERSION_GUARD", "false"));
     JsonObject first = cluster.status("query-1");
     assertEquals("copied", first.getString("bootstrapMode"));

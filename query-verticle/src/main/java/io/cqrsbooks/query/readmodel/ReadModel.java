@@ -47,9 +47,9 @@ public final class ReadModel {
 
   /**
    * @param atomicVersionGuard put the version check in every write's filter (MongoDB serves
-   *     {@code {_id, version: {$lt: v}}} from the _id index). mongo-java-server scans its whole collection
-   *     for any filter beyond {@code _id}, so the embedded launch, whose single query process is the only
-   *     writer, turns it off and relies on the lookup before each write.
+   *     {@code {_id, version: {$lt: v}}} from the _id index, and so does the embedded stand-in). The
+   *     embedded launch, whose single query process is the only writer, turns it off and relies on the
+   *     lookup before each write.
    */
   public ReadModel(MongoClient mongo, boolean atomicVersionGuard) {
     this.mongo = mongo;

@@ -1,0 +1,71 @@
+package io.cqrsbooks.embedded;
+
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
+import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
+import de.bwaldvogel.mongo.bson.BsonRegularExpression;
+import de.bwaldvogel.mongo.bson.Document;
+
+import java.util.Collection;
+
+/**
+ * mongo-java-server's memory backend, except that a filter naming one {@code _id} value is served from
+ * the {@code _id} index whatever else it holds, as MongoDB serves it. The stock backend uses an index only
+ * when the filter's fields are exactly the index's, so the read model's guarded write
+ * {@code {_id: bid, version: {$lt: v}}} scanned every book. The other conditions are still checked, by the
+ * same matcher, on the one document the index finds.
+ */
+final class IdAnchoredMemoryBackend extends MemoryBackend {
+
+  private static final String ID = "_id";
+
+  @Override
+  public MemoryDatabase openOrCreateDatabase(String name) {
+    return new Database(name, getCursorRegistry());
+  }
+
+  private static final class Database extends MemoryDatabase {
+
+    Database(String name, CursorRegistry cursors) {
+      super(name, cursors);
+    }
+
+    @Override
+    protected MemoryCollection openOrCreateCollection(String name, CollectionOptions options) {
+      return new IdAnchoredCollection(this, name, options, cursorRegistry);
+    }
+  }
+
+  private static final class IdAnchoredCollection extends MemoryCollection {
+
+    IdAnchoredCollection(MongoDatabase database, String name, CollectionOptions options, CursorRegistry cursors) {
+      super(database, name, options, cursors);
+    }
+
+    @Override
+    protected QueryResult queryDocuments(Document query, Document orderBy, int skip, int limit, int batchSize,
+        Document projection) {
+      if (query.size() > 1 && isSingleValue(query.get(ID))) {
+        Document byId = new Document(ID, query.get(ID));
+        for (Index<Integer> index : getIndexes()) {
+          if (index.canHandle(byId)) {
+            return matchDocuments(query, index.getPositions(byId), orderBy, skip, limit, batchSize, projection);
+          }
+        }
+      }
+      return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+    }
+
+    private static boolean isSingleValue(Object id) {
+      return id != null
+          && !(id instanceof Document)
+          && !(id instanceof Collection)
+          && !BsonRegularExpression.isRegularExpression(id);
+    }
+  }
+}
