@@ -8,6 +8,7 @@ import io.cqrsbooks.http.BookResources;
 import io.cqrsbooks.http.HeaderDeadline;
 import io.cqrsbooks.http.HttpLimits;
 import io.cqrsbooks.http.JsonErrors;
+import io.cqrsbooks.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
@@ -40,20 +41,25 @@ import java.util.Set;
 public final class CommandApiVerticle extends VerticleBase {
 
   static final int MAX_BODY_BYTES = 64 * 1024;
+  static final String POOL_NAME = "cqrs-books-commands";
 
   private final CommandSettings settings;
   private final RelayStatus relay;
+  private final CommandMetrics meters;
+  private final Metrics metrics;
   private Pool pool;
   private BookStore books;
 
-  public CommandApiVerticle(CommandSettings settings, RelayStatus relay) {
+  CommandApiVerticle(CommandSettings settings, RelayStatus relay, CommandMetrics meters, Metrics metrics) {
     this.settings = settings;
     this.relay = relay;
+    this.meters = meters;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
-    pool = settings.mysql().sharedPool(vertx, "cqrs-books-commands");
+    pool = settings.mysql().sharedPool(vertx, POOL_NAME);
     books = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
 
     AuthenticationHandler authenticated = CommandTokens.create(vertx, settings.auth()).handler();
@@ -62,6 +68,7 @@ public final class CommandApiVerticle extends VerticleBase {
     HeaderDeadline headers = limits.headerDeadline(vertx);
     Router router = Router.router(vertx);
     router.route().handler(headers::requestArrived);
+    router.route().handler(meters::countCommand);
     router.route().handler(this::refuseForeignOrigins);
     router.route().handler(corsHandler());
     router.post("/api/books").handler(limits.bodyDeadline()).handler(bodyHandler())
@@ -73,6 +80,7 @@ public final class CommandApiVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.get("/ready").handler(this::ready);
     router.get("/status").handler(this::status);
+    metrics.exposeOn(router);
     JsonErrors.install(router);
 
     return limits.listen(vertx, settings.httpPort(), router, headers)

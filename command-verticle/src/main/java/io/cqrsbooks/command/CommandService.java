@@ -1,8 +1,10 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,21 +22,34 @@ public final class CommandService extends VerticleBase {
   private static final Duration STALLED_AFTER = Duration.ofSeconds(5);
 
   private final CommandSettings settings;
+  private final Metrics metrics;
   private final RelayStatus relay = new RelayStatus(STALLED_AFTER);
+  private Pool backlogPool;
 
-  public CommandService(CommandSettings settings) {
+  public CommandService(CommandSettings settings, Metrics metrics) {
     this.settings = settings;
+    this.metrics = metrics;
   }
 
   @Override
   public Future<?> start() {
+    CommandMetrics meters = new CommandMetrics(metrics.registry(), relay);
     return Migrations.apply(vertx, settings.mysql().connectOptions())
         .compose(migrated -> vertx.deployVerticle(new OutboxRelay(
             settings.mysql(), settings.kafka(), settings.relayPollEvery(), settings.outboxRetention(),
             settings.relayFailover(), relay)))
-        .compose(deployed -> vertx.deployVerticle(() -> new CommandApiVerticle(settings, relay),
+        .compose(deployed -> vertx.deployVerticle(() -> new CommandApiVerticle(settings, relay, meters, metrics),
             new DeploymentOptions().setInstances(settings.instances())))
+        .onSuccess(deployed -> {
+          backlogPool = settings.mysql().sharedPool(vertx, CommandApiVerticle.POOL_NAME);
+          meters.sampleBacklog(vertx, backlogPool);
+        })
         .onSuccess(api -> LOG.info("command API listening on port {} ({} instance(s)), writing {}",
             settings.httpPort(), settings.instances(), settings.mysql().describe()));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return backlogPool == null ? Future.succeededFuture() : backlogPool.close();
   }
 }

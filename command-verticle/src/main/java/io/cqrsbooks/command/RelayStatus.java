@@ -49,6 +49,14 @@ public final class RelayStatus {
     pausedBecause = reason;
   }
 
+  boolean holdsLease() {
+    return holdsLease;
+  }
+
+  long eventsPublished() {
+    return eventsPublished.get();
+  }
+
   boolean isPaused() {
     return pausedBecause != null;
   }

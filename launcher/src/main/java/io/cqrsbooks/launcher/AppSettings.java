@@ -4,6 +4,7 @@ import io.cqrsbooks.command.CommandSettings;
 import io.cqrsbooks.command.CommandTokens;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.EmbeddedServers;
+import io.cqrsbooks.metrics.MetricsSettings;
 import io.cqrsbooks.query.QuerySettings;
 import io.vertx.core.json.JsonObject;
 
@@ -26,7 +27,8 @@ public record AppSettings(
     Path dataDir,
     EmbeddedServers.Ports embeddedPorts,
     CommandSettings command,
-    QuerySettings query) {
+    QuerySettings query,
+    MetricsSettings metrics) {
 
   private static final Set<String> ROLES = Set.of("command", "query");
 
@@ -45,7 +47,8 @@ public record AppSettings(
           + " tokens, at least " + CommandTokens.MIN_SECRET_LENGTH + " characters (e.g. from `openssl rand -base64 48`)");
     }
     return new AppSettings(source, roles, embedded, Path.of(config.required("dataDir")),
-        EmbeddedServers.Ports.from(config), command, QuerySettings.from(config, command.httpPort()));
+        EmbeddedServers.Ports.from(config), command, QuerySettings.from(config, command.httpPort()),
+        MetricsSettings.from(config));
   }
 
   public boolean runs(String role) {
@@ -62,6 +65,6 @@ public record AppSettings(
   }
 
   public AppSettings withCommand(CommandSettings command) {
-    return new AppSettings(source, roles, embedded, dataDir, embeddedPorts, command, query);
+    return new AppSettings(source, roles, embedded, dataDir, embeddedPorts, command, query, metrics);
   }
 }

@@ -4,6 +4,7 @@ import io.cqrsbooks.command.CommandService;
 import io.cqrsbooks.command.CommandTokens;
 import io.cqrsbooks.config.ConfigException;
 import io.cqrsbooks.config.EmbeddedServers;
+import io.cqrsbooks.metrics.Metrics;
 import io.cqrsbooks.query.QueryService;
 import io.cqrsbooks.query.QueryStatus;
 import io.vertx.core.Future;
@@ -24,11 +25,14 @@ public final class CqrsBooks implements AutoCloseable {
   private final EmbeddedServers embedded;
   private final Vertx vertx;
   private final Optional<String> localCommandToken;
+  private final Metrics metrics;
   private QueryStatus queryStatus;
 
-  private CqrsBooks(AppSettings settings, EmbeddedServers embedded, Vertx vertx, Optional<String> localCommandToken) {
+  private CqrsBooks(AppSettings settings, EmbeddedServers embedded, Metrics metrics, Vertx vertx,
+      Optional<String> localCommandToken) {
     this.settings = settings;
     this.embedded = embedded;
+    this.metrics = metrics;
     this.vertx = vertx;
     this.localCommandToken = localCommandToken;
   }
@@ -49,13 +53,14 @@ public final class CqrsBooks implements AutoCloseable {
       settings = settings.attachedTo(embedded.start(settings.dataDir(), settings.embeddedPorts()));
     }
     settings = LocalSecret.resolve(settings);
-    Vertx vertx = Vertx.vertx();
+    Metrics metrics = Metrics.create(settings.metrics());
+    Vertx vertx = metrics.newVertx();
     Optional<String> localToken = Optional.empty();
     if (settings.embedded() && settings.runs("command")) {
       // On the local machine the query side hands this token to the browser, so the UI needs no pasting.
       localToken = Optional.of(CommandTokens.create(vertx, settings.command().auth()).mint("local-user"));
     }
-    CqrsBooks app = new CqrsBooks(settings, embedded, vertx, localToken);
+    CqrsBooks app = new CqrsBooks(settings, embedded, metrics, vertx, localToken);
     try {
       app.deployRoles().await(120, TimeUnit.SECONDS);
     } catch (Exception e) {
@@ -66,13 +71,13 @@ public final class CqrsBooks implements AutoCloseable {
   }
 
   private Future<Void> deployRoles() {
-    Future<?> chain = Future.succeededFuture();
+    Future<?> chain = metrics.listenOnOwnPort(vertx);
     // The command side first: its migrations create the tables the query side's bootstrap reads.
     if (settings.runs("command")) {
-      chain = chain.compose(none -> vertx.deployVerticle(new CommandService(settings.command())));
+      chain = chain.compose(none -> vertx.deployVerticle(new CommandService(settings.command(), metrics)));
     }
     if (settings.runs("query")) {
-      QueryService query = new QueryService(settings.query(), localCommandToken);
+      QueryService query = new QueryService(settings.query(), localCommandToken, metrics);
       queryStatus = query.status();
       chain = chain.compose(none -> vertx.deployVerticle(query));
     }

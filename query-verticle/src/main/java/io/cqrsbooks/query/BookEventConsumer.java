@@ -43,18 +43,20 @@ public final class BookEventConsumer extends VerticleBase {
   private final DeadLetters deadLetters;
   private final ReadModelWatchdog watchdog;
   private final QueryStatus status;
+  private final QueryMetrics metrics;
   private KafkaConsumer<String, String> consumer;
   private OffsetCommits commits;
   private boolean stopping;
 
   BookEventConsumer(KafkaSettings kafka, ReadModelBootstrap bootstrap, BookProjection projection,
-      DeadLetters deadLetters, ReadModelWatchdog watchdog, QueryStatus status) {
+      DeadLetters deadLetters, ReadModelWatchdog watchdog, QueryStatus status, QueryMetrics metrics) {
     this.kafka = kafka;
     this.bootstrap = bootstrap;
     this.projection = projection;
     this.deadLetters = deadLetters;
     this.watchdog = watchdog;
     this.status = status;
+    this.metrics = metrics;
   }
 
   @Override
@@ -128,6 +130,7 @@ public final class BookEventConsumer extends VerticleBase {
         .onSuccess(applied -> {
           status.clearProblem();
           status.applied(applied.size(), applied.stream().map(BookEvent::time).max(Comparator.naturalOrder()).orElse(null));
+          metrics.batchApplied(events.size(), applied);
           Map<Integer, Long> next = OffsetCommits.nextOffsets(records);
           reportApplied(next);
           commits.applied(kafka.topic(), next);

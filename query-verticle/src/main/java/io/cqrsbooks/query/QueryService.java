@@ -1,5 +1,6 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.metrics.Metrics;
 import io.cqrsbooks.query.api.QueryApiVerticle;
 import io.cqrsbooks.query.readmodel.BookProjection;
 import io.cqrsbooks.query.readmodel.ReadModel;
@@ -28,15 +29,17 @@ public final class QueryService extends VerticleBase {
 
   private final QuerySettings settings;
   private final Optional<String> localCommandToken;
+  private final Metrics metrics;
   private final QueryStatus status = new QueryStatus();
   private final ChangeWindow window;
 
   /**
    * @param localCommandToken in the embedded launch, the token the UI gets when its browser is on this machine
    */
-  public QueryService(QuerySettings settings, Optional<String> localCommandToken) {
+  public QueryService(QuerySettings settings, Optional<String> localCommandToken, Metrics metrics) {
     this.settings = settings;
     this.localCommandToken = localCommandToken;
+    this.metrics = metrics;
     this.window = new ChangeWindow(settings.changeReplayWindow(), REPLAY_WINDOW_BYTES);
   }
 
@@ -49,6 +52,7 @@ public final class QueryService extends VerticleBase {
     BookChange.register(vertx.eventBus());
     ReadModel readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL),
         settings.mongo().atomicVersionGuard());
+    QueryMetrics meters = new QueryMetrics(metrics.registry(), status);
     // Read-only, used by the bootstrap alone.
     Pool mysql = settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap");
     StreamCoverage stream = new StreamCoverage(vertx, settings.kafka());
@@ -56,11 +60,13 @@ public final class QueryService extends VerticleBase {
         settings.bootstrapBatchSize(), stream, settings.kafka().groupId(), settings.joinCurrentReadModel());
     BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, new BookProjection(readModel),
         new DeadLetters(readModel, status), new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery(), stream),
-        status);
-    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, localCommandToken, status, window, readModel),
+        status, meters);
+    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, localCommandToken, status, window, readModel,
+                meters, metrics),
             new DeploymentOptions().setInstances(settings.instances()))
         .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window)))
         .compose(feed -> vertx.deployVerticle(consumer))
+        .onSuccess(deployed -> meters.startSampling(vertx, readModel))
         .onSuccess(deployed -> LOG.info("query API listening on port {} ({} instance(s)), read model {}",
             settings.httpPort(), settings.instances(), settings.mongo().database()));
   }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -23,9 +24,20 @@ public final class QueryStatus {
   private final AtomicLong eventsApplied = new AtomicLong();
   private final AtomicLong deadLetters = new AtomicLong();
   private final AtomicLong openStreams = new AtomicLong();
+  private volatile long bootstrapStartedNanos;
+  private volatile double bootstrapRate;
+
+  /** A copy from MySQL begins: progress and rate count from here. */
+  void bootstrapStarted() {
+    bootstrapStartedNanos = System.nanoTime();
+    bootstrapCopied.set(0);
+    bootstrapRate = 0;
+  }
 
   void bootstrapProgress(long copied) {
     bootstrapCopied.set(copied);
+    double seconds = (System.nanoTime() - bootstrapStartedNanos) / 1e9;
+    bootstrapRate = seconds > 0 ? copied / seconds : 0;
   }
 
   void bootstrapped() {
@@ -101,6 +113,38 @@ public final class QueryStatus {
     return deadLetters.get();
   }
 
+  long eventsApplied() {
+    return eventsApplied.get();
+  }
+
+  long bootstrapCopied() {
+    return bootstrapCopied.get();
+  }
+
+  /** Books per second of the current or last copy from MySQL. */
+  double bootstrapRate() {
+    return bootstrapRate;
+  }
+
+  long openStreams() {
+    return openStreams.get();
+  }
+
+  int partitionsAssigned() {
+    return partitionsAssigned;
+  }
+
+  /** The partitions the last lag measurement covered. */
+  Set<Integer> lagPartitions() {
+    return lag.keySet();
+  }
+
+  /** Records behind on one partition; NaN when this consumer does not hold it now. */
+  double lagOf(int partition) {
+    Long behind = lag.get(partition);
+    return behind == null ? Double.NaN : behind;
+  }
+
   private JsonObject lagJson() {
     Map<Integer, Long> current = lag;
     JsonObject partitions = new JsonObject();
@@ -115,6 +159,7 @@ public final class QueryStatus {
         .put("bootstrapped", bootstrapped)
         .put("bootstrapMode", bootstrapMode)
         .put("bootstrapCopied", bootstrapCopied.get())
+        .put("bootstrapBooksPerSecond", Math.round(bootstrapRate))
         .put("partitionsAssigned", partitionsAssigned)
         .put("consuming", consuming)
         .put("eventsApplied", eventsApplied.get())

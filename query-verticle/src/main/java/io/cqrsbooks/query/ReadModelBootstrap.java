@@ -106,6 +106,7 @@ final class ReadModelBootstrap {
     String epoch = UUID.randomUUID().toString();
     return readModel.isEmpty()
         .compose(empty -> readModel.markBuilding(epoch)
+            .onSuccess(marked -> status.bootstrapStarted())
             .compose(marked -> copyAll(empty))
             .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied)))
         .compose(copied -> readModel.markComplete(epoch, origin).compose(complete -> complete
@@ -117,8 +118,6 @@ final class ReadModelBootstrap {
               copied, (System.nanoTime() - started) / 1_000_000);
         });
   }
-
-
 
   private Future<Long> copyAll(boolean intoEmpty) {
     return readBatch(0).compose(first -> copyFrom(first, 0, intoEmpty));

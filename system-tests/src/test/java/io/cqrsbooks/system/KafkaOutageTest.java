@@ -36,6 +36,12 @@ class KafkaOutageTest extends SystemTest {
           "the backlog grows: " + early.encode() + " then " + late.encode());
       assertTrue(late.getJsonObject("outbox").getLong("oldestUnpublishedAgeMillis") >= 5_000, late.encode());
       assertEquals(200, system.commandGet("/ready").statusCode(), "commands are still taken: the command side is ready");
+      // The same in the metrics an alert would watch (the backlog is sampled every 5 s).
+      Scrape metrics = MetricsTest.scrape(system.commandPort);
+      assertEquals(1, metrics.sum("cqrs_relay_state", "state", "stalled") + metrics.sum("cqrs_relay_state", "state", "paused"),
+          metrics::toString);
+      assertTrue(metrics.sum("cqrs_outbox_unpublished") > 0, metrics::toString);
+      assertTrue(metrics.sum("cqrs_outbox_oldest_unpublished_age_seconds") >= 1, metrics::toString);
       system.servers.kafka().restart();
       sleep(3000);
     } finally {

@@ -32,6 +32,8 @@ class MongoOutageTest extends SystemTest {
       assertEquals("DOWN", status.getString("mongo"), status.encode());
       assertEquals("NOT_READY", status.getString("status"), status.encode());
       assertTrue(status.getJsonObject("lag").getLong("total") > 0, "the backlog shows as lag: " + status.encode());
+      Scrape metrics = MetricsTest.scrape(system.queryPort);
+      assertTrue(metrics.sum("cqrs_consumer_lag") > 0, "and in the metrics: " + metrics);
 
       system.servers.mongo().restart();
       awaitTrue("rebuild noticed", Duration.ofSeconds(30),
@@ -48,6 +50,12 @@ class MongoOutageTest extends SystemTest {
     JsonObject after = system.get("/status").bodyAsJsonObject();
     assertEquals(3, after.getJsonObject("lag").getJsonObject("partitions").size(), after.encode());
     assertNotNull(after.getString("lastAppliedEventTime"), after.encode());
+    awaitTrue("the metrics show no lag and the whole catalogue", Duration.ofSeconds(20), () -> {
+      Scrape metrics = MetricsTest.scrape(system.queryPort);
+      return metrics.sum("cqrs_consumer_lag") == 0 && metrics.sum("cqrs_read_model_books") == system.mysqlBooks().size()
+          && metrics.sum("cqrs_bootstrap_books_copied") == after.getLong("bootstrapCopied")
+          && metrics.sum("cqrs_bootstrap_books_copied") > 50;
+    });
     assertTrue(system.mysqlBooks().size() > 50);
   }
 }

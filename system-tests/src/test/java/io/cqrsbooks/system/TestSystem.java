@@ -87,6 +87,15 @@ final class TestSystem implements AutoCloseable {
     return system;
   }
 
+  /** Both roles in one CqrsBooks, as a deployment that runs them together does: one Vert.x, one metrics registry. */
+  static TestSystem startAsOneProcess(java.util.function.Consumer<JsonObject> tweak) throws Exception {
+    TestSystem system = new TestSystem();
+    tweak.accept(system.config);
+    system.inProcess.put("query", CqrsBooks.start(system.config.copy().put("roles", "command,query")));
+    system.awaitReady();
+    return system;
+  }
+
   /** Both sides as child JVMs, for tests that kill them with SIGKILL. */
   static TestSystem startInProcesses() throws Exception {
     TestSystem system = new TestSystem();

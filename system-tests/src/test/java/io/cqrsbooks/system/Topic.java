@@ -41,6 +41,11 @@ final class Topic {
     }
   }
 
+  /** Every record's value on the topic, partition by partition. */
+  List<String> values() {
+    return records().stream().map(ConsumerRecord::value).toList();
+  }
+
   /** Every event id on the topic, read from the beginning of each partition to its end. */
   Set<String> eventIds() {
     Set<String> ids = new HashSet<>();

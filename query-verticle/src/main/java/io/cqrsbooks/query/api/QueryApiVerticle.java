@@ -5,6 +5,8 @@ import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.BookResources;
 import io.cqrsbooks.http.HeaderDeadline;
 import io.cqrsbooks.http.JsonErrors;
+import io.cqrsbooks.metrics.Metrics;
+import io.cqrsbooks.query.QueryMetrics;
 import io.cqrsbooks.query.ChangeWindow;
 import io.cqrsbooks.query.QuerySettings;
 import io.cqrsbooks.query.QueryStatus;
@@ -35,16 +37,20 @@ public final class QueryApiVerticle extends VerticleBase {
   private final QueryStatus status;
   private final ChangeWindow window;
   private final ReadModel readModel;
+  private final QueryMetrics meters;
+  private final Metrics metrics;
   private ConsistencyWaiter consistency;
   private ChangeStream changes;
 
   public QueryApiVerticle(QuerySettings settings, Optional<String> localCommandToken, QueryStatus status,
-                          ChangeWindow window, ReadModel readModel) {
+                          ChangeWindow window, ReadModel readModel, QueryMetrics meters, Metrics metrics) {
     this.settings = settings;
     this.localCommandToken = localCommandToken;
     this.status = status;
     this.window = window;
     this.readModel = readModel;
+    this.meters = meters;
+    this.metrics = metrics;
   }
 
   @Override
@@ -63,6 +69,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
     router.get("/status").handler(this::status);
+    metrics.exposeOn(router);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.noSuchResource()));
     router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
@@ -129,7 +136,9 @@ public final class QueryApiVerticle extends VerticleBase {
     List<ConsistencyToken> tokens = ConsistencyToken.parseAll(headers)
         .orElseThrow(() -> ApiException.invalid(ConsistencyToken.HEADER, "is not a comma-separated list of at most "
             + ConsistencyToken.MAX_PER_QUERY + " tokens this service handed out"));
-    consistency.awaitAll(tokens).onSuccess(caughtUp -> ctx.next()).onFailure(ctx::fail);
+    consistency.awaitAll(tokens)
+        .onComplete(waited -> meters.consistencyWait(waited.succeeded()))
+        .onSuccess(caughtUp -> ctx.next()).onFailure(ctx::fail);
   }
 
   private void listBooks(RoutingContext ctx) {

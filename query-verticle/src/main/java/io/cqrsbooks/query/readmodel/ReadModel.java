@@ -209,6 +209,11 @@ public final class ReadModel {
     return mongo.count(BOOKS, BookFilters.filter(criteria));
   }
 
+  /** Books in the read model (live documents, tombstones not counted). */
+  public Future<Long> size() {
+    return mongo.count(BOOKS, new JsonObject());
+  }
+
   public Future<Void> deadLetter(JsonObject letter) {
     return mongo.insert(DEAD_LETTERS, letter).mapEmpty();
   }

@@ -1,0 +1,113 @@
+package io.cqrsbooks.metrics;
+
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.micrometer.core.instrument.config.MeterFilter;
+import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import io.vertx.micrometer.PrometheusScrapingHandler;
+
+import java.time.Duration;
+import java.util.EnumSet;
+
+/**
+ * One process's meters: a Prometheus registry when metrics are on, a registry that records nothing when
+ * they are off, so the code that counts never asks which. Vert.x reports its HTTP servers into the same
+ * registry (requests by route, method and status; response times as histograms).
+ */
+public final class Metrics {
+
+  /** Meters whose name starts with this get histogram buckets, so a p99 can be computed across processes. */
+  private static final String HTTP_SERVER_TIMERS = "vertx.http.server.response.time";
+
+  private final MetricsSettings settings;
+  private final MeterRegistry registry;
+  private final PrometheusMeterRegistry prometheus;
+
+  private Metrics(MetricsSettings settings, MeterRegistry registry, PrometheusMeterRegistry prometheus) {
+    this.settings = settings;
+    this.registry = registry;
+    this.prometheus = prometheus;
+  }
+
+  public static Metrics create(MetricsSettings settings) {
+    if (!settings.enabled()) {
+      return disabled();
+    }
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus.config().meterFilter(new MeterFilter() {
+      @Override
+      public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
+        return id.getName().startsWith(HTTP_SERVER_TIMERS) ? latencyHistogram().merge(config) : config;
+      }
+    });
+    return new Metrics(settings, prometheus, prometheus);
+  }
+
+  /** Records nothing and serves no endpoint: for metrics turned off, and for tests of one verticle. */
+  public static Metrics disabled() {
+    return new Metrics(new MetricsSettings(false, 0), new CompositeMeterRegistry(), null);
+  }
+
+  /** Histogram buckets from 1 ms to 10 s: the range a request or an event's trip falls in. */
+  public static DistributionStatisticConfig latencyHistogram() {
+    return DistributionStatisticConfig.builder()
+        .percentilesHistogram(true)
+        .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
+        .maximumExpectedValue((double) Duration.ofSeconds(10).toNanos())
+        .build();
+  }
+
+  public MeterRegistry registry() {
+    return registry;
+  }
+
+  /** A Vert.x instance that reports its HTTP servers into this registry (a plain one when metrics are off). */
+  public Vertx newVertx() {
+    if (prometheus == null) {
+      return Vertx.vertx();
+    }
+    MicrometerMetricsOptions options = new MicrometerMetricsOptions()
+        .setEnabled(true)
+        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+    for (MetricsDomain domain : MetricsDomain.values()) {
+      if (domain != MetricsDomain.HTTP_SERVER) {
+        options.addDisabledMetricsCategory(domain);
+      }
+    }
+    return Vertx.builder()
+        .with(new VertxOptions().setMetricsOptions(options))
+        .withMetrics(new MicrometerMetricsFactory(prometheus))
+        .build();
+  }
+
+  /** Adds {@code GET /metrics} to an API's router, when metrics are served on the API ports. */
+  public void exposeOn(Router router) {
+    if (settings.onApiPorts()) {
+      router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    }
+  }
+
+  /** When a management port is configured: a server of its own for {@code GET /metrics}. */
+  public Future<HttpServer> listenOnOwnPort(Vertx vertx) {
+    if (!settings.onOwnPort()) {
+      return Future.succeededFuture();
+    }
+    Router router = Router.router(vertx);
+    router.get("/metrics").handler(PrometheusScrapingHandler.create(prometheus));
+    return vertx.createHttpServer().requestHandler(router).listen(settings.port())
+        .recover(failure -> Future.failedFuture(new IllegalStateException("metrics cannot listen on port "
+            + settings.port() + " (set CQRS_METRICS_PORT to another port): " + failure.getMessage())));
+  }
+}
