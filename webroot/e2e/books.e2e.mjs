@@ -82,6 +82,39 @@ try {
     await row(watcher, `${title} (edited)`).waitFor();
   });
 
+  // The watcher loses its stream (the browser goes offline) while books are added; when it is back, the
+  // browser reconnects with Last-Event-ID. BrowserTest runs the server with a replay window of 3 changes.
+  const addBook = async (page, bookTitle) => {
+    await page.fill('input[name=title]', bookTitle);
+    await page.fill('input[name=pages]', '10');
+    await page.fill('input[name=price]', '100');
+    await page.click('.book-form button[type=submit]');
+    await row(page, bookTitle).waitFor();
+  };
+  const missWhileOffline = async (count, label) => {
+    await watcher.context().setOffline(true);
+    await watcher.locator('.live.on').waitFor({ state: 'detached' });
+    const missed = [];
+    for (let i = 1; i <= count; i++) {
+      missed.push(`${label} ${i} ${Date.now()}`);
+      await addBook(writer, missed[missed.length - 1]);
+    }
+    for (const missedTitle of missed) {
+      if (await row(watcher, missedTitle).count() !== 0) throw new Error('the offline browser already shows a new book');
+    }
+    await watcher.context().setOffline(false);
+    await watcher.locator('.live.on').waitFor({ timeout: 30_000 });
+    for (const missedTitle of missed) await row(watcher, missedTitle).waitFor();
+  };
+
+  await check('a browser that lost its stream is sent what it missed when it reconnects', async () => {
+    await missWhileOffline(2, 'Missed while offline');
+  });
+
+  await check('a browser further behind than the replay window is told to reload, and shows every book', async () => {
+    await missWhileOffline(5, 'Missed beyond the window');
+  });
+
   await check('a book is deleted only after confirmation', async () => {
     const edited = `${title} (edited)`;
     await row(writer, edited).getByRole('button', { name: 'Delete' }).click();

@@ -1,5 +1,6 @@
 package io.cqrsbooks.system;
 
+import io.cqrsbooks.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -7,13 +8,16 @@ import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The UI in headless Debian Chromium, driven by webroot/e2e/books.e2e.mjs (playwright-core):
- * add a book, see it live in a second browser, a field error for a bad price, edit, delete; and a
+ * add a book, see it live in a second browser, a field error for a bad price, edit; a browser that lost
+ * its stream is sent what it missed on reconnecting, or told to reload when that is beyond the window;
+ * delete; and a
  * browser that is not handed a token asks for one, refuses a wrong one and works with a valid one.
  * Chromium is installed by ./run.sh test; without it this test fails rather than pretending.
  */
@@ -22,7 +26,9 @@ class BrowserTest {
   /** The UI as a newcomer gets it: the embedded launch, which hands the local browser its token. */
   @Test
   void theUiAddsEditsAndDeletesBooksAndFollowsChangesLive(@TempDir Path dataDir) throws Exception {
-    try (EmbeddedLaunch launch = EmbeddedLaunch.start(dataDir)) {
+    // A replay window of 3 changes, so the UI meets both a replay and a "reload" when it reconnects.
+    try (EmbeddedLaunch launch = EmbeddedLaunch.start(dataDir,
+        Map.of(Config.environmentName("query.changeReplayWindow"), "3"))) {
       runE2e(launch);
     }
   }
@@ -48,6 +54,6 @@ class BrowserTest {
     System.out.println(output);
     assertTrue(finished, "the browser test did not finish in 3 minutes:\n" + output);
     assertEquals(0, node.exitValue(), output);
-    assertTrue(output.contains("e2e: 8 passed, 0 failed"), output);
+    assertTrue(output.contains("e2e: 10 passed, 0 failed"), output);
   }
 }

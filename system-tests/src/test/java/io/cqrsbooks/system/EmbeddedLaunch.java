@@ -5,6 +5,7 @@ import io.cqrsbooks.launcher.AppConfig;
 import io.cqrsbooks.launcher.CqrsBooks;
 
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 
 import static io.cqrsbooks.system.Waits.freePort;
@@ -26,14 +27,20 @@ final class EmbeddedLaunch implements AutoCloseable {
   }
 
   static EmbeddedLaunch start(Path dataDir) throws Exception {
+    return start(dataDir, Map.of());
+  }
+
+  /** As {@link #start(Path)}, with more configuration given as environment variables. */
+  static EmbeddedLaunch start(Path dataDir, Map<String, String> more) throws Exception {
     int commandPort = freePort();
     int queryPort = freePort();
-    Map<String, String> environment = Map.of(
+    Map<String, String> environment = new HashMap<>(more);
+    environment.putAll(Map.of(
         Config.environmentName("dataDir"), dataDir.toString(),
         Config.environmentName("command.httpPort"), String.valueOf(commandPort),
         Config.environmentName("query.httpPort"), String.valueOf(queryPort),
         // The defaults allow the UI on :8080; this one is served from another port.
-        Config.environmentName("command.corsOrigins"), "http://localhost:" + queryPort + ",http://127.0.0.1:" + queryPort);
+        Config.environmentName("command.corsOrigins"), "http://localhost:" + queryPort + ",http://127.0.0.1:" + queryPort));
     return new EmbeddedLaunch(CqrsBooks.start(AppConfig.load(null, environment)), commandPort, queryPort);
   }
 

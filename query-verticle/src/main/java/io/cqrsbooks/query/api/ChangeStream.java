@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * {@code GET /api/books/changes}: Server-Sent Events, one {@code change} event per applied change, each
- * with an {@code id:} (its {@link FeedPosition}). A client that reconnects with {@code Last-Event-ID}
+ * with an {@code id:} (its {@link FeedPosition}). A client that reconnects with {@code Last-Event-ID} (or
+ * {@code ?lastEventId=})
  * first receives the changes it missed, from the {@link ChangeWindow}; one too far behind receives a
  * {@code reload} event instead. A client whose buffer fills (it reads too slowly) gets a final
  * {@code closing} event and is closed, so one slow reader cannot grow the server's memory.
@@ -26,6 +27,7 @@ import java.util.Set;
 final class ChangeStream {
 
   static final String LAST_EVENT_ID = "Last-Event-ID";
+  static final String LAST_EVENT_ID_PARAMETER = "lastEventId";
   private static final long MAX_HEARTBEAT_MILLIS = 15_000;
   /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
   private static final long CLOSE_GRACE_MILLIS = 30_000;
@@ -81,7 +83,11 @@ final class ChangeStream {
       remember(client);
       return;
     }
+    // The header is what a reconnecting EventSource sends; the parameter is for a new one, which cannot set it.
     String lastEventId = ctx.request().getHeader(LAST_EVENT_ID);
+    if (lastEventId == null) {
+      lastEventId = ctx.request().getParam(LAST_EVENT_ID_PARAMETER);
+    }
     Optional<FeedPosition> since = lastEventId == null ? Optional.of(window.current()) : FeedPosition.parse(lastEventId);
     Optional<List<BookChange>> missed = since.flatMap(window::since);
     if (missed.isEmpty()) {
