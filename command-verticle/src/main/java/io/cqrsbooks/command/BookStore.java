@@ -12,6 +12,9 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
@@ -27,6 +30,8 @@ import java.util.function.Function;
  */
 final class BookStore {
 
+  private static final Logger LOG = LoggerFactory.getLogger(BookStore.class);
+
   private final Pool pool;
   private final Runnable wakeRelay;
 
@@ -36,18 +41,20 @@ final class BookStore {
     this.wakeRelay = wakeRelay;
   }
 
-  Future<BookEvent> create(BookInput input) {
+  /** @param requestId the HTTP request's id ({@code X-Request-Id}), kept on the outbox row for the event's journey */
+  Future<BookEvent> create(BookInput input, String requestId) {
     Instant now = now();
     return inTransaction(connection -> connection.preparedQuery(CommandSql.INSERT_BOOK)
         .execute(CommandSql.editableValues(input).addValue(utc(now)).addValue(utc(now)))
         .compose(inserted -> {
           long bid = inserted.property(MySQLClient.LAST_INSERTED_ID);
           Book book = toBook(bid, input, 1, now, now);
-          return appendToOutbox(connection, BookEvent.of(newEventId(), BookEventType.BookCreated, bid, 1, now, book));
+          return appendToOutbox(connection, BookEvent.of(newEventId(), BookEventType.BookCreated, bid, 1, now, book),
+              requestId);
         }));
   }
 
-  Future<BookEvent> replace(long bid, BookInput input, OptionalLong expectedVersion) {
+  Future<BookEvent> replace(long bid, BookInput input, OptionalLong expectedVersion, String requestId) {
     Instant now = now();
     return inTransaction(connection -> lockBook(connection, bid, expectedVersion)
         .compose(current -> {
@@ -56,16 +63,17 @@ final class BookStore {
           return connection.preparedQuery(CommandSql.UPDATE_BOOK)
               .execute(CommandSql.editableValues(input).addValue(version).addValue(utc(now)).addValue(bid))
               .compose(updated -> appendToOutbox(connection,
-                  BookEvent.of(newEventId(), BookEventType.BookUpdated, bid, version, now, book)));
+                  BookEvent.of(newEventId(), BookEventType.BookUpdated, bid, version, now, book), requestId));
         }));
   }
 
-  Future<BookEvent> delete(long bid, OptionalLong expectedVersion) {
+  Future<BookEvent> delete(long bid, OptionalLong expectedVersion, String requestId) {
     Instant now = now();
     return inTransaction(connection -> lockBook(connection, bid, expectedVersion)
         .compose(current -> connection.preparedQuery(CommandSql.DELETE_BOOK).execute(Tuple.of(bid))
             .compose(deleted -> appendToOutbox(connection,
-                BookEvent.of(newEventId(), BookEventType.BookDeleted, bid, current.version() + 1, now, null)))));
+                BookEvent.of(newEventId(), BookEventType.BookDeleted, bid, current.version() + 1, now, null),
+                requestId))));
   }
 
   private Future<BookEvent> inTransaction(Function<SqlConnection, Future<BookEvent>> command) {
@@ -85,10 +93,12 @@ final class BookStore {
     });
   }
 
-  private static Future<BookEvent> appendToOutbox(SqlConnection connection, BookEvent event) {
+  private static Future<BookEvent> appendToOutbox(SqlConnection connection, BookEvent event, String requestId) {
     Tuple row = Tuple.of(event.eventId(), event.bid(), event.version(), event.type().name(),
-        BookJson.encode(event), utc(event.time()));
-    return connection.preparedQuery(CommandSql.INSERT_OUTBOX).execute(row).map(event);
+        BookJson.encode(event), utc(event.time()), requestId);
+    return connection.preparedQuery(CommandSql.INSERT_OUTBOX).execute(row).map(event)
+        .onSuccess(stored -> LOG.debug("{} of book {} at version {} written with event {} (request {})",
+            event.type(), event.bid(), event.version(), event.eventId(), requestId));
   }
 
   private static Book toBook(long bid, BookInput input, long version, Instant createdAt, Instant updatedAt) {

@@ -3,11 +3,13 @@ package io.cqrsbooks.command;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.ConsistencyToken;
+import io.cqrsbooks.http.ApiDocument;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.BookResources;
 import io.cqrsbooks.http.HeaderDeadline;
 import io.cqrsbooks.http.HttpLimits;
 import io.cqrsbooks.http.JsonErrors;
+import io.cqrsbooks.http.RequestIds;
 import io.cqrsbooks.metrics.Metrics;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -42,6 +44,8 @@ public final class CommandApiVerticle extends VerticleBase {
 
   static final int MAX_BODY_BYTES = 64 * 1024;
   static final String POOL_NAME = "cqrs-books-commands";
+  /** This side's API contract, beside this class on the classpath. */
+  public static final String API_DOCUMENT = "io/cqrsbooks/command/openapi.json";
 
   private final CommandSettings settings;
   private final RelayStatus relay;
@@ -49,6 +53,7 @@ public final class CommandApiVerticle extends VerticleBase {
   private final Metrics metrics;
   private Pool pool;
   private BookStore books;
+  private Router router;
 
   CommandApiVerticle(CommandSettings settings, RelayStatus relay, CommandMetrics meters, Metrics metrics) {
     this.settings = settings;
@@ -59,6 +64,15 @@ public final class CommandApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return vertx.executeBlocking(() -> ApiDocument.load(API_DOCUMENT)).compose(this::listen);
+  }
+
+  /** The routes this API serves, once started: for the test that holds them against the API document. */
+  Router router() {
+    return router;
+  }
+
+  private Future<?> listen(JsonObject apiDocument) {
     pool = settings.mysql().sharedPool(vertx, POOL_NAME);
     books = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
 
@@ -66,8 +80,9 @@ public final class CommandApiVerticle extends VerticleBase {
     HttpLimits limits = settings.http();
 
     HeaderDeadline headers = limits.headerDeadline(vertx);
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(headers::requestArrived);
+    router.route().handler(RequestIds::assign);
     router.route().handler(meters::countCommand);
     router.route().handler(this::refuseForeignOrigins);
     router.route().handler(corsHandler());
@@ -81,6 +96,7 @@ public final class CommandApiVerticle extends VerticleBase {
     router.get("/ready").handler(this::ready);
     router.get("/status").handler(this::status);
     metrics.exposeOn(router);
+    ApiDocument.serve(router, apiDocument);
     JsonErrors.install(router);
 
     return limits.listen(vertx, settings.httpPort(), router, headers)
@@ -97,8 +113,8 @@ public final class CommandApiVerticle extends VerticleBase {
     return CorsHandler.create()
         .addOrigins(settings.corsOrigins())
         .allowedMethods(Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.DELETE))
-        .allowedHeaders(Set.of("Content-Type", Preconditions.IF_MATCH, "Authorization"))
-        .exposedHeaders(Set.of("ETag", "Location", ConsistencyToken.HEADER));
+        .allowedHeaders(Set.of("Content-Type", Preconditions.IF_MATCH, "Authorization", RequestIds.HEADER))
+        .exposedHeaders(Set.of("ETag", "Location", ConsistencyToken.HEADER, RequestIds.HEADER));
   }
 
   /** Refused here, as our own error, rather than by the CORS handler with a failure that only its text names. */
@@ -126,7 +142,7 @@ public final class CommandApiVerticle extends VerticleBase {
 
   private void createBook(RoutingContext ctx) {
     BookInput input = BookValidator.validate(jsonBody(ctx));
-    books.create(input)
+    books.create(input, RequestIds.of(ctx))
         .onSuccess(event -> {
           ctx.response().putHeader(HttpHeaders.LOCATION, "/api/books/" + event.bid());
           respondWithBook(ctx, 201, event);
@@ -138,7 +154,7 @@ public final class CommandApiVerticle extends VerticleBase {
     long bid = BookResources.bid(ctx);
     OptionalLong expected = Preconditions.expectedVersion(ctx.request().getHeader(Preconditions.IF_MATCH));
     BookInput input = BookValidator.validate(jsonBody(ctx));
-    books.replace(bid, input, expected)
+    books.replace(bid, input, expected, RequestIds.of(ctx))
         .onSuccess(event -> respondWithBook(ctx, 200, event))
         .onFailure(failure -> handleCommandError(ctx, failure));
   }
@@ -146,7 +162,7 @@ public final class CommandApiVerticle extends VerticleBase {
   private void deleteBook(RoutingContext ctx) {
     long bid = BookResources.bid(ctx);
     OptionalLong expected = Preconditions.expectedVersion(ctx.request().getHeader(Preconditions.IF_MATCH));
-    books.delete(bid, expected)
+    books.delete(bid, expected, RequestIds.of(ctx))
         .onSuccess(event -> {
           ctx.response().setStatusCode(204)
               .putHeader(ConsistencyToken.HEADER, event.consistencyToken().encode())

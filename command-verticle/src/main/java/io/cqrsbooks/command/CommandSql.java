@@ -52,7 +52,10 @@ final class CommandSql {
             epoch CHAR(36) NOT NULL
           ) ENGINE=InnoDB
           """,
-          "INSERT IGNORE INTO store_epoch (id, epoch) VALUES (1, UUID())")));
+          "INSERT IGNORE INTO store_epoch (id, epoch) VALUES (1, UUID())")),
+      // X-Request-Id of the command that wrote the row: the relay sends it as the event's Kafka header.
+      new Migration(3, "request id on outbox rows", List.of(
+          "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS request_id VARCHAR(64) NULL")));
 
   static final String CREATE_MIGRATIONS_TABLE = """
       CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -93,10 +96,10 @@ final class CommandSql {
   static final String DELETE_BOOK = "DELETE FROM books WHERE bid = ?";
 
   static final String INSERT_OUTBOX = """
-      INSERT INTO outbox (event_id, bid, version, event_type, payload, created_at)
-      VALUES (?, ?, ?, ?, ?, ?)""";
+      INSERT INTO outbox (event_id, bid, version, event_type, payload, created_at, request_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?)""";
   static final String UNPUBLISHED = """
-      SELECT id, bid, payload FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?""";
+      SELECT id, bid, payload, request_id FROM outbox WHERE published_at IS NULL ORDER BY id LIMIT ?""";
   /** How far the relay is behind: unpublished rows and the oldest one's creation (UTC); uses the (published_at, id) index. */
   static final String OUTBOX_BACKLOG = """
       SELECT COUNT(*), MIN(created_at) FROM outbox WHERE published_at IS NULL""";

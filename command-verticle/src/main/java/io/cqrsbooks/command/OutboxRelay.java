@@ -2,6 +2,7 @@ package io.cqrsbooks.command;
 
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
+import io.cqrsbooks.contract.EventHeaders;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.kafka.admin.KafkaAdminClient;
@@ -203,8 +204,13 @@ public final class OutboxRelay extends VerticleBase {
     for (Row row : rows) {
       ids.add(row.getLong("id"));
       // Sent in id order on one idempotent producer: each partition keeps that order.
-      sends.add(producer.send(KafkaProducerRecord.create(
-          kafka.topic(), String.valueOf(row.getLong("bid")), row.getString("payload"))));
+      KafkaProducerRecord<String, String> record = KafkaProducerRecord.create(
+          kafka.topic(), String.valueOf(row.getLong("bid")), row.getString("payload"));
+      String requestId = row.getString("request_id");
+      if (requestId != null) {
+        record.addHeader(EventHeaders.REQUEST_ID, requestId);
+      }
+      sends.add(producer.send(record));
     }
     return Future.all(sends).compose(sent -> markPublished(connection, ids))
         .onSuccess(marked -> status.published(ids.size()));

@@ -42,13 +42,13 @@ class BookStoreTest {
 
   @Test
   void aCommandWritesItsRowAndItsEventInOneTransactionAndWakesTheRelayAfterTheCommit() throws Exception {
-    BookEvent created = await(store.create(input("First", 100)));
-    BookEvent updated = await(store.replace(created.bid(), input("First, revised", 120), OptionalLong.of(1)));
-    BookEvent deleted = await(store.delete(created.bid(), OptionalLong.empty()));
+    BookEvent created = await(store.create(input("First", 100), "req-create"));
+    BookEvent updated = await(store.replace(created.bid(), input("First, revised", 120), OptionalLong.of(1), "req-update"));
+    BookEvent deleted = await(store.delete(created.bid(), OptionalLong.empty(), "req-delete"));
 
     assertEquals(List.of(1L, 2L, 3L), List.of(created.version(), updated.version(), deleted.version()));
     assertEquals(3, wakes.get(), "one wake-up per commit");
-    List<Row> outbox = rows("SELECT event_id, bid, version, event_type, payload FROM outbox ORDER BY id");
+    List<Row> outbox = rows("SELECT event_id, bid, version, event_type, payload, request_id FROM outbox ORDER BY id");
     assertEquals(3, outbox.size());
     List<BookEventType> types = new ArrayList<>();
     for (Row row : outbox) {
@@ -59,19 +59,21 @@ class BookStoreTest {
       types.add(stored.type());
     }
     assertEquals(List.of(BookEventType.BookCreated, BookEventType.BookUpdated, BookEventType.BookDeleted), types);
+    assertEquals(List.of("req-create", "req-update", "req-delete"),
+        outbox.stream().map(row -> row.getString("request_id")).toList(), "each row keeps its command's request id");
     assertEquals("First, revised", BookJson.decode(outbox.get(1).getString("payload")).book().title());
     assertEquals(0, rows("SELECT bid FROM books").size(), "the deleted book's row is gone");
   }
 
   @Test
   void aRefusedCommandWritesNothingAndWakesNoOne() throws Exception {
-    BookEvent created = await(store.create(input("Kept", 10)));
+    BookEvent created = await(store.create(input("Kept", 10), "test"));
     int wakesBefore = wakes.get();
 
     ApiException stale = assertThrows(ApiException.class,
-        () -> await(store.replace(created.bid(), input("Lost update", 11), OptionalLong.of(7))));
+        () -> await(store.replace(created.bid(), input("Lost update", 11), OptionalLong.of(7), "test")));
     assertEquals(412, stale.status());
-    ApiException missing = assertThrows(ApiException.class, () -> await(store.delete(created.bid() + 1000, OptionalLong.empty())));
+    ApiException missing = assertThrows(ApiException.class, () -> await(store.delete(created.bid() + 1000, OptionalLong.empty(), "test")));
     assertEquals(404, missing.status());
 
     assertEquals(wakesBefore, wakes.get());
@@ -83,10 +85,10 @@ class BookStoreTest {
 
   @Test
   void concurrentUpdatesOfOneBookGetConsecutiveVersionsInCommitOrder() throws Exception {
-    long bid = await(store.create(input("Contended", 1))).bid();
+    long bid = await(store.create(input("Contended", 1), "test")).bid();
     List<Future<BookEvent>> updates = new ArrayList<>();
     for (int i = 0; i < 20; i++) {
-      updates.add(store.replace(bid, input("Contended " + i, 2 + i), OptionalLong.empty()));
+      updates.add(store.replace(bid, input("Contended " + i, 2 + i), OptionalLong.empty(), "test"));
     }
     await(Future.all(updates));
 

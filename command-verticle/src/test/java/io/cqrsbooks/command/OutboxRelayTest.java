@@ -65,10 +65,10 @@ class OutboxRelayTest {
     BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
     List<Long> bids = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      bids.add(await(store.create(input("Book " + i))).bid());
+      bids.add(await(store.create(input("Book " + i), "test")).bid());
     }
     for (long bid : bids) {
-      await(store.replace(bid, input("Book " + bid + " again"), OptionalLong.of(1)));
+      await(store.replace(bid, input("Book " + bid + " again"), OptionalLong.of(1), "test"));
     }
     awaitTrue("the outbox drained", Duration.ofSeconds(20), () -> unpublished() == 0);
 
@@ -90,7 +90,7 @@ class OutboxRelayTest {
     await(holderProcess.close());
     long diedAt = System.nanoTime();
     for (int i = 0; i < 10; i++) {
-      await(store.create(input("After the holder died " + i)));
+      await(store.create(input("After the holder died " + i), "test"));
     }
     awaitTrue("the standby took over", FAILOVER.plusSeconds(5), () -> unpublished() == 0);
     long tookOverMillis = (System.nanoTime() - diedAt) / 1_000_000;
@@ -108,7 +108,7 @@ class OutboxRelayTest {
     await(vertx.deployVerticle(new OutboxRelay(mysql, topic, TICK, retention, FAILOVER, new RelayStatus(Duration.ofSeconds(5)))));
     BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
     for (int i = 0; i < 20; i++) {
-      await(store.create(input("Purged later " + i)));
+      await(store.create(input("Purged later " + i), "test"));
     }
     awaitTrue("the outbox drained", Duration.ofSeconds(20), () -> unpublished() == 0);
     long publishedAt = System.nanoTime();

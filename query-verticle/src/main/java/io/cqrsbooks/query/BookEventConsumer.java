@@ -4,6 +4,7 @@ import io.cqrsbooks.query.readmodel.BookProjection;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookJson;
+import io.cqrsbooks.contract.EventHeaders;
 import io.cqrsbooks.contract.InvalidEventException;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -22,6 +23,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Keeps the read model current, in one visible pipeline: bootstrap, then poll -> decode (unreadable
@@ -116,11 +118,14 @@ public final class BookEventConsumer extends VerticleBase {
       return;
     }
     List<BookEvent> events = new ArrayList<>(records.size());
+    Map<String, String> requestIds = new HashMap<>();
     List<Future<Void>> setAside = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> record = records.recordAt(i);
       try {
-        events.add(BookJson.decode(record.value()));
+        BookEvent event = BookJson.decode(record.value());
+        events.add(event);
+        requestIdOf(record).ifPresent(id -> requestIds.put(event.eventId(), id));
       } catch (InvalidEventException e) {
         setAside.add(deadLetters.setAside(record, e.getMessage()));
       }
@@ -131,6 +136,10 @@ public final class BookEventConsumer extends VerticleBase {
           status.clearProblem();
           status.applied(applied.size(), applied.stream().map(BookEvent::time).max(Comparator.naturalOrder()).orElse(null));
           metrics.batchApplied(events.size(), applied);
+          if (LOG.isDebugEnabled()) {
+            applied.forEach(event -> LOG.debug("applied {} of book {} at version {}, event {} (request {})",
+                event.type(), event.bid(), event.version(), event.eventId(), requestIds.get(event.eventId())));
+          }
           Map<Integer, Long> next = OffsetCommits.nextOffsets(records);
           reportApplied(next);
           commits.applied(kafka.topic(), next);
@@ -141,6 +150,14 @@ public final class BookEventConsumer extends VerticleBase {
           LOG.warn("applying {} events failed, retrying in {} ms: {}", events.size(), RETRY_MILLIS, failure.getMessage());
           retryLater(() -> process(records));
         });
+  }
+
+  /** The {@code X-Request-Id} of the command behind the event, from the header the relay adds. */
+  private static Optional<String> requestIdOf(KafkaConsumerRecord<String, String> record) {
+    return record.headers().stream()
+        .filter(header -> header.key().equals(EventHeaders.REQUEST_ID))
+        .map(header -> header.value().toString())
+        .findFirst();
   }
 
   /** Records behind the end of each assigned partition, from this consumer's position, for {@code /status}. */

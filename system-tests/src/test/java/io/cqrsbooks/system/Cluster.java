@@ -34,6 +34,8 @@ import static io.cqrsbooks.system.Waits.freePort;
 final class Cluster implements AutoCloseable {
 
   /** A command or query process: its JVM and its HTTP port. */
+  private ApiContracts contracts;
+
   record Node(String name, String role, int port, SideProcess process) {
   }
 
@@ -158,7 +160,7 @@ final class Cluster implements AutoCloseable {
   HttpResponse<Buffer> command(String node, HttpMethod method, String path, JsonObject body) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + token);
     var request = http.request(method, nodes.get(node).port(), "127.0.0.1", path).putHeaders(headers).timeout(15_000);
-    return await(body == null ? request.send() : request.sendJsonObject(body));
+    return checked(node, method, path, await(body == null ? request.send() : request.sendJsonObject(body)));
   }
 
   HttpResponse<Buffer> get(String node, String path, String... headers) {
@@ -166,7 +168,17 @@ final class Cluster implements AutoCloseable {
     for (int i = 0; i < headers.length; i += 2) {
       request.putHeader(headers[i], headers[i + 1]);
     }
-    return await(request.send());
+    return checked(node, HttpMethod.GET, path, await(request.send()));
+  }
+
+  /** The answer, once it is found to fit its side's OpenAPI document. */
+  private HttpResponse<Buffer> checked(String node, HttpMethod method, String path, HttpResponse<Buffer> response) {
+    if (contracts == null) {
+      contracts = new ApiContracts(vertx);
+    }
+    ApiContracts.Side side = nodes.get(node).role().equals("command") ? ApiContracts.Side.COMMAND : ApiContracts.Side.QUERY;
+    contracts.check(side, method, path, response);
+    return response;
   }
 
   JsonObject status(String queryNode) {

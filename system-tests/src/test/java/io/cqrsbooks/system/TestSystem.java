@@ -54,6 +54,7 @@ final class TestSystem implements AutoCloseable {
   private final JsonObject config;
   /** The running sides by role ("command", "query"): in this JVM, or as child JVMs. */
   private final Map<String, CqrsBooks> inProcess = new HashMap<>();
+  private ApiContracts contracts;
   private final Map<String, SideProcess> processes = new HashMap<>();
   private boolean separateProcesses;
   private Stores stores;
@@ -178,9 +179,21 @@ final class TestSystem implements AutoCloseable {
 
   // --- HTTP -----------------------------------------------------------------------------------
 
+  /** Sends a request; the answer must fit the side's OpenAPI document ({@link ApiContracts}). */
   HttpResponse<Buffer> send(HttpMethod method, int port, String path, MultiMap headers, Buffer body) {
     var request = http.request(method, port, "127.0.0.1", path).putHeaders(headers).timeout(15_000);
-    return await(body == null ? request.send() : request.sendBuffer(body));
+    HttpResponse<Buffer> response = await(body == null ? request.send() : request.sendBuffer(body));
+    if (port == commandPort || port == queryPort) {
+      contracts().check(port == commandPort ? ApiContracts.Side.COMMAND : ApiContracts.Side.QUERY, method, path, response);
+    }
+    return response;
+  }
+
+  private ApiContracts contracts() {
+    if (contracts == null) {
+      contracts = new ApiContracts(vertx);
+    }
+    return contracts;
   }
 
   /** A command with the test's token; an {@code Authorization} header given here replaces it ("" sends none). */

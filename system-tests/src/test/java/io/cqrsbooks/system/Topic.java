@@ -1,6 +1,7 @@
 package io.cqrsbooks.system;
 
 import io.cqrsbooks.config.KafkaSettings;
+import io.cqrsbooks.contract.EventHeaders;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
@@ -9,6 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,6 +46,18 @@ final class Topic {
   /** Every record's value on the topic, partition by partition. */
   List<String> values() {
     return records().stream().map(ConsumerRecord::value).toList();
+  }
+
+  /** {event id: the record's request-id header} for every record that carries one. */
+  Map<String, String> requestIdsByEventId() {
+    Map<String, String> ids = new HashMap<>();
+    for (ConsumerRecord<String, String> record : records()) {
+      var header = record.headers().lastHeader(EventHeaders.REQUEST_ID);
+      if (header != null) {
+        ids.put(new JsonObject(record.value()).getString("eventId"), new String(header.value(), StandardCharsets.UTF_8));
+      }
+    }
+    return ids;
   }
 
   /** Every event id on the topic, read from the beginning of each partition to its end. */

@@ -30,17 +30,19 @@ final class Waits {
 
   static void awaitTrue(String what, Duration timeout, BooleanSupplier condition, Supplier<String> context) {
     long deadline = System.nanoTime() + timeout.toNanos();
+    Throwable lastFailure = null;
     while (System.nanoTime() < deadline) {
       try {
         if (condition.getAsBoolean()) {
           return;
         }
       } catch (AssertionError | RuntimeException e) {
-        // not yet
+        lastFailure = e; // not yet
       }
       sleep(100);
     }
-    fail("timed out after " + timeout + " waiting for: " + what + "\n" + context.get());
+    fail("timed out after " + timeout + " waiting for: " + what + "\n" + context.get()
+        + (lastFailure == null ? "" : "\nthe last check failed with: " + lastFailure));
   }
 
   static void sleep(long millis) {

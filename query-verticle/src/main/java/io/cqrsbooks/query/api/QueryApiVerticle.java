@@ -1,10 +1,12 @@
 package io.cqrsbooks.query.api;
 
 import io.cqrsbooks.contract.ConsistencyToken;
+import io.cqrsbooks.http.ApiDocument;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.BookResources;
 import io.cqrsbooks.http.HeaderDeadline;
 import io.cqrsbooks.http.JsonErrors;
+import io.cqrsbooks.http.RequestIds;
 import io.cqrsbooks.metrics.Metrics;
 import io.cqrsbooks.query.QueryMetrics;
 import io.cqrsbooks.query.ChangeWindow;
@@ -31,6 +33,8 @@ public final class QueryApiVerticle extends VerticleBase {
 
   /** Where the webroot module puts the built UI on the classpath. */
   public static final String UI_ROOT = "io/cqrsbooks/ui";
+  /** This side's API contract on the classpath. */
+  public static final String API_DOCUMENT = "io/cqrsbooks/query/openapi.json";
 
   private final QuerySettings settings;
   private final Optional<String> localCommandToken;
@@ -41,6 +45,7 @@ public final class QueryApiVerticle extends VerticleBase {
   private final Metrics metrics;
   private ConsistencyWaiter consistency;
   private ChangeStream changes;
+  private Router router;
 
   public QueryApiVerticle(QuerySettings settings, Optional<String> localCommandToken, QueryStatus status,
                           ChangeWindow window, ReadModel readModel, QueryMetrics meters, Metrics metrics) {
@@ -55,12 +60,22 @@ public final class QueryApiVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    return vertx.executeBlocking(() -> ApiDocument.load(API_DOCUMENT)).compose(this::listen);
+  }
+
+  /** The routes this API serves, once started: for the test that holds them against the API document. */
+  Router router() {
+    return router;
+  }
+
+  private Future<?> listen(JsonObject apiDocument) {
     consistency = new ConsistencyWaiter(vertx, readModel, settings.consistencyTimeout());
     changes = new ChangeStream(vertx, window, status, settings.changeStreamBufferBytes(), settings.http().idleTimeout());
 
     HeaderDeadline headers = settings.http().headerDeadline(vertx);
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(headers::requestArrived);
+    router.route().handler(RequestIds::assign);
     router.route().handler(this::securityHeaders);
     router.get("/api/config").handler(this::clientConfig);
     router.get("/api/books/changes").handler(changes::subscribe);
@@ -70,6 +85,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.get("/ready").handler(this::ready);
     router.get("/status").handler(this::status);
     metrics.exposeOn(router);
+    ApiDocument.serve(router, apiDocument);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.noSuchResource()));
     router.route("/*").handler(StaticHandler.create(UI_ROOT).setCachingEnabled(true));
     JsonErrors.install(router);
