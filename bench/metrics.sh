@@ -44,12 +44,12 @@ for round in $(seq 1 "$ROUNDS"); do
     wait_ready $Q
     curl -s -o /dev/null -w "   /metrics on the command port: %{http_code}\n" "http://127.0.0.1:$C/metrics"
     common=(command=http://127.0.0.1:$C query=http://127.0.0.1:$Q mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO
-            seconds=10 firstWarmUpSeconds=60)
+            seconds=10 firstWarmUpSeconds=60 commandClients=16)
     java -Xmx1g -jar target/cqrs-books-bench.jar queries "${common[@]}" out="$WORK/queries.json" > "$WORK/q.log"
     java -Xmx1g -jar target/cqrs-books-bench.jar commands "${common[@]}" out="$WORK/commands.json" > "$WORK/c.log"
-    POST=$(python3 -c "import json;r=json.load(open('$WORK/commands.json'))['commands'][0];print(json.dumps({'app':r['app'],'raw':r['raw']}))")
-    GET=$(python3 -c "import json;r=json.load(open('$WORK/queries.json'))['queries'][0];print(json.dumps({'app':r['app'],'raw':r['raw']}))")
-    python3 -c "import json;p=json.loads('''$POST''');g=json.loads('''$GET''');print('   POST 16 clients: %.0f req/s (raw MySQL %.0f tx/s); GET by id 32 clients: %.0f req/s (raw findOne %.0f /s)' % (p['app']['perSecond'],p['raw']['perSecond'],g['app']['perSecond'],g['raw']['perSecond']))"
+    POST=$(python3 -c "import json;r=json.load(open('$WORK/commands.json'))['commands'][0];print(json.dumps({'app':r['app'],'limit':r['limit']}))")
+    GET=$(python3 -c "import json;r=json.load(open('$WORK/queries.json'))['queries'][0];print(json.dumps({'app':r['app'],'limit':r['limit']}))")
+    python3 -c "import json;p=json.loads('''$POST''');g=json.loads('''$GET''');print('   POST 16 clients: %.0f req/s (raw MySQL %.0f tx/s); GET by id 32 clients: %.0f req/s (raw findOne %.0f /s)' % (p['app']['perSecond'],p['limit']['perSecond'],g['app']['perSecond'],g['limit']['perSecond']))"
     RUNS="$RUNS${RUNS:+,}{\"round\":$round,\"metricsEnabled\":$metrics,\"post16\":$POST,\"getById32\":$GET}"
     kill $SYSTEM_PID; wait $SYSTEM_PID 2>/dev/null || true; SYSTEM_PID=""
   done

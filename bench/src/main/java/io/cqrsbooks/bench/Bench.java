@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -246,7 +247,8 @@ public final class Bench {
         .compose(created -> mysql.query("CREATE TABLE IF NOT EXISTS bench_outbox LIKE outbox").execute()), 30);
     JsonArray commands = new JsonArray();
     Duration firstWarmUp = Duration.ofSeconds(Long.parseLong(setting("firstWarmUpSeconds", "90")));
-    for (int concurrency : new int[] {16, 64}) {
+    int[] concurrencies = Arrays.stream(setting("commandClients", "16,64").split(",")).mapToInt(Integer::parseInt).toArray();
+    for (int concurrency : concurrencies) {
       // The server's JIT keeps improving the command path for about two minutes of load.
       LoadResult app = steady("POST /api/books", concurrency == 16 ? firstWarmUp : Duration.ZERO,
           httpLoad("POST /api/books", concurrency, commandUrl(),

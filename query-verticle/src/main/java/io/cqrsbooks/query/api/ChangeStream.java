@@ -5,6 +5,7 @@ import io.cqrsbooks.query.ChangeWindow;
 import io.cqrsbooks.query.FeedPosition;
 import io.cqrsbooks.query.QueryStatus;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -57,8 +58,11 @@ final class ChangeStream {
     this.status = status;
     this.bufferBytes = bufferBytes;
     vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> {
+      BookChange change = message.body();
+      // Encoded once for every client that stands where the feed stood (almost all): one buffer, many writes.
+      Buffer frame = Buffer.buffer(event(change.id(), "change", change.data()));
       for (Client client : List.copyOf(open)) {
-        send(client, message.body());
+        send(client, change, frame);
       }
     });
     // Keeps proxies from closing quiet streams and lets us notice clients that went away.
@@ -103,7 +107,7 @@ final class ChangeStream {
     remember(client);
     // Says where the client stands even if no change comes before it disconnects.
     write(client, event(client.cursor.encode(), "ready", "{}"));
-    missed.get().forEach(change -> send(client, change));
+    missed.get().forEach(change -> send(client, change, null));
   }
 
   private void remember(Client client) {
@@ -117,16 +121,22 @@ final class ChangeStream {
     }
   }
 
-  /** Sends a change the client does not have yet; its id is the client's position once it has it. */
-  private void send(Client client, BookChange change) {
+  /**
+   * Sends a change the client does not have yet; its id is the client's position once it has it.
+   *
+   * @param frame the change's frame with the feed's own position as id, or null to encode it here
+   */
+  private void send(Client client, BookChange change, Buffer frame) {
     if (change.offset() < client.cursor.next(change.partition())) {
       return;
     }
     FeedPosition next = client.cursor.max(change.after());
-    // Almost always the client stands where the feed stood: the id encoded once for every client serves.
-    String id = next.equals(change.after()) ? change.id() : next.encode();
     client.cursor = next;
-    write(client, event(id, "change", change.data()));
+    if (frame != null && next.equals(change.after())) {
+      write(client, frame);
+    } else {
+      write(client, Buffer.buffer(event(next.encode(), "change", change.data())));
+    }
   }
 
   private static String event(String id, String name, String data) {
@@ -134,6 +144,10 @@ final class ChangeStream {
   }
 
   private void write(Client client, String frame) {
+    write(client, Buffer.buffer(frame));
+  }
+
+  private void write(Client client, Buffer frame) {
     if (!open.contains(client)) {
       return;
     }
