@@ -4,21 +4,18 @@ import io.cqrsbooks.config.EmbeddedServers;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
 import io.cqrsbooks.embedded.LocalServers;
+import io.cqrsbooks.embedded.TopicContents;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.core.Vertx;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -77,18 +74,6 @@ final class RealServers {
 
   /** Every record on the topic, from the beginning of each partition to its end. */
   List<ConsumerRecord<String, String>> records(KafkaSettings kafka) {
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(new HashMap<String, Object>(kafka.feedConfig()))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(kafka.topic()).stream()
-          .map(info -> new TopicPartition(kafka.topic(), info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+    return TopicContents.read(kafka.feedConfig(), kafka.topic(), Duration.ofSeconds(30));
   }
 }

@@ -125,7 +125,9 @@ public final class BookEventConsumer extends VerticleBase {
       try {
         BookEvent event = BookJson.decode(record.value());
         events.add(event);
-        requestIdOf(record).ifPresent(id -> requestIds.put(event.eventId(), id));
+        if (LOG.isDebugEnabled()) {
+          requestIdOf(record).ifPresent(id -> requestIds.put(event.eventId(), id));
+        }
       } catch (InvalidEventException e) {
         setAside.add(deadLetters.setAside(record, e.getMessage()));
       }

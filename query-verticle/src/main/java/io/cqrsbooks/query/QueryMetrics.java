@@ -48,9 +48,6 @@ public final class QueryMetrics {
         .register(registry);
     latency = Timer.builder("cqrs.projection.latency")
         .description("From the event's time (its command's commit) to the read model's acknowledgement")
-        .publishPercentileHistogram()
-        .minimumExpectedValue(Duration.ofMillis(1))
-        .maximumExpectedValue(Duration.ofSeconds(10))
         .register(registry);
     Counter.Builder waits = Counter.builder("cqrs.consistency.waits")
         .description("Queries held for a consistency token, by how the wait ended");

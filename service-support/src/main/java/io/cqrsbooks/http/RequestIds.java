@@ -31,9 +31,4 @@ public final class RequestIds {
   public static String of(RoutingContext ctx) {
     return ctx.get(KEY);
   }
-
-  /** Whether a value is one this class would accept from a client (also for ids read back from storage). */
-  public static boolean isWellFormed(String id) {
-    return id != null && ACCEPTED.matcher(id).matches();
-  }
 }

@@ -24,12 +24,9 @@ import java.util.EnumSet;
 /**
  * One process's meters: a Prometheus registry when metrics are on, a registry that records nothing when
  * they are off, so the code that counts never asks which. Vert.x reports its HTTP servers into the same
- * registry (requests by route, method and status; response times as histograms).
+ * registry (requests by route, method and status). Every timer gets histogram buckets from 1 ms to 10 s.
  */
 public final class Metrics {
-
-  /** Meters whose name starts with this get histogram buckets, so a p99 can be computed across processes. */
-  private static final String HTTP_SERVER_TIMERS = "vertx.http.server.response.time";
 
   private final MetricsSettings settings;
   private final MeterRegistry registry;
@@ -49,7 +46,9 @@ public final class Metrics {
     prometheus.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
-        return id.getName().startsWith(HTTP_SERVER_TIMERS) ? latencyHistogram().merge(config) : config;
+        // Every timer here measures a latency (HTTP responses, SQL, projection): histogram buckets let a p99
+        // be computed across processes.
+        return id.getType() == Meter.Type.TIMER ? latencyHistogram().merge(config) : config;
       }
     });
     return new Metrics(settings, prometheus, prometheus);
@@ -61,7 +60,7 @@ public final class Metrics {
   }
 
   /** Histogram buckets from 1 ms to 10 s: the range a request or an event's trip falls in. */
-  public static DistributionStatisticConfig latencyHistogram() {
+  private static DistributionStatisticConfig latencyHistogram() {
     return DistributionStatisticConfig.builder()
         .percentilesHistogram(true)
         .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())

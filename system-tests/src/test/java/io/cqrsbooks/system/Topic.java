@@ -2,17 +2,15 @@ package io.cqrsbooks.system;
 
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.contract.EventHeaders;
+import io.cqrsbooks.embedded.TopicContents;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -89,18 +87,6 @@ final class Topic {
 
   /** Everything on the topic, as a query process's own feed reads it (every partition, no group). */
   private List<ConsumerRecord<String, String>> records() {
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(new HashMap<String, Object>(kafka.feedConfig()))) {
-      List<TopicPartition> partitions = consumer.partitionsFor(kafka.topic()).stream()
-          .map(info -> new TopicPartition(kafka.topic(), info.partition())).toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions));
-      long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p)) && System.nanoTime() < deadline) {
-        consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-      }
-    }
-    return records;
+    return TopicContents.read(kafka.feedConfig(), kafka.topic(), Duration.ofSeconds(60));
   }
 }
