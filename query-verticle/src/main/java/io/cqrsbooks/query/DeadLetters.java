@@ -23,20 +23,27 @@ final class DeadLetters {
     this.status = status;
   }
 
+  /** Stores the record as a dead letter; counted (and logged) once it is stored, and once per record. */
   Future<Void> setAside(KafkaConsumerRecord<String, String> record, String reason) {
-    status.deadLettered();
-    LOG.warn("event at {}-{} offset {} set aside: {}", record.topic(), record.partition(), record.offset(), reason);
     String value = record.value();
     if (value != null && value.length() > VALUE_MAX) {
       value = value.substring(0, VALUE_MAX);
     }
-    return readModel.deadLetter(new JsonObject()
+    String id = record.topic() + "-" + record.partition() + "-" + record.offset();
+    return readModel.deadLetter(id, new JsonObject()
         .put("topic", record.topic())
         .put("partition", record.partition())
         .put("offset", record.offset())
         .put("key", record.key())
         .put("value", value)
         .put("reason", reason)
-        .put("at", Instant.now().toString()));
+        .put("at", Instant.now().toString()))
+        .onSuccess(newlyStored -> {
+          if (newlyStored) {
+            status.deadLettered();
+            LOG.warn("event at {}-{} offset {} set aside: {}", record.topic(), record.partition(), record.offset(), reason);
+          }
+        })
+        .mapEmpty();
   }
 }

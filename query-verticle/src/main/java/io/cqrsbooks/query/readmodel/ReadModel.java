@@ -14,6 +14,7 @@ import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
+import io.vertx.ext.mongo.UpdateOptions;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -214,8 +215,14 @@ public final class ReadModel {
     return mongo.count(BOOKS, new JsonObject());
   }
 
-  public Future<Void> deadLetter(JsonObject letter) {
-    return mongo.insert(DEAD_LETTERS, letter).mapEmpty();
+  /**
+   * Stores a dead letter under {@code id} (where the event was on the topic), so a batch retried after a
+   * failure stores it once; true when it was not stored before.
+   */
+  public Future<Boolean> deadLetter(String id, JsonObject letter) {
+    return mongo.replaceDocumentsWithOptions(DEAD_LETTERS, new JsonObject().put(ID, id), letter.copy().put(ID, id),
+            new UpdateOptions().setUpsert(true))
+        .map(result -> result.getDocUpsertedId() != null);
   }
 
   /** True when there is neither a live book nor a tombstone. */
