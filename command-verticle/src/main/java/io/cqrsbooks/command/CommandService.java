@@ -36,8 +36,7 @@ public final class CommandService extends VerticleBase {
     CommandMetrics meters = new CommandMetrics(metrics.registry(), relay);
     return Migrations.apply(vertx, settings.mysql().connectOptions())
         .compose(migrated -> vertx.deployVerticle(new OutboxRelay(
-            settings.mysql(), settings.kafka(), settings.relayPollEvery(), settings.outboxRetention(),
-            settings.relayFailover(), relay)))
+            settings.mysql(), settings.kafka(), settings.relay(), relay)))
         .compose(deployed -> vertx.deployVerticle(() -> new CommandApiVerticle(settings, relay, meters, metrics),
             new DeploymentOptions().setInstances(settings.instances())))
         .onSuccess(deployed -> {

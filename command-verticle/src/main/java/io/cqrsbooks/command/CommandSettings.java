@@ -13,9 +13,7 @@ public record CommandSettings(
     int httpPort,
     int instances,
     List<String> corsOrigins,
-    Duration relayPollEvery,
-    Duration relayFailover,
-    Duration outboxRetention,
+    RelaySchedule relay,
     HttpLimits http,
     AuthSettings auth,
     MySqlSettings mysql,
@@ -32,9 +30,8 @@ public record CommandSettings(
         config.port("command.httpPort"),
         config.positive("command.instances"),
         config.list("command.corsOrigins"),
-        relayPollEvery,
-        relayFailover,
-        config.seconds("command.outboxRetentionSeconds"),
+        new RelaySchedule(relayPollEvery, config.millis("command.outboxPollMillis"), relayFailover,
+            config.seconds("command.outboxRetentionSeconds")),
         HttpLimits.from(config),
         AuthSettings.from(config),
         MySqlSettings.from(config),
@@ -42,7 +39,6 @@ public record CommandSettings(
   }
 
   public CommandSettings withAuth(AuthSettings auth) {
-    return new CommandSettings(httpPort, instances, corsOrigins, relayPollEvery, relayFailover, outboxRetention, http,
-        auth, mysql, kafka);
+    return new CommandSettings(httpPort, instances, corsOrigins, relay, http, auth, mysql, kafka);
   }
 }

@@ -29,8 +29,8 @@ import java.util.List;
 /**
  * Publishes outbox rows to Kafka in id order (key = bid) and marks them published.
  *
- * <p>Woken by every local commit, so the happy path has no polling delay; a periodic tick covers
- * commits made by other instances and retries after Kafka or MySQL outages. Only the instance that
+ * <p>Woken by every local commit, so the happy path has no polling delay; the holder polls the outbox
+ * often for commits made by other command processes, and a slower tick retries after outages. Only the instance that
  * holds a MySQL named lock publishes; the lock lives on the relay's own connection, so it is released
  * the moment that process dies. That connection's {@code wait_timeout} is the lease's term: the holder
  * renews it several times a term, so a holder cut off from MySQL loses the lock within the failover
@@ -49,8 +49,7 @@ public final class OutboxRelay extends VerticleBase {
 
   private final MySqlSettings mysql;
   private final KafkaSettings kafka;
-  private final Duration pollEvery;
-  private final Duration retention;
+  private final RelaySchedule schedule;
   private final Duration leaseTerm;
 
   private KafkaProducer<String, String> producer;
@@ -62,19 +61,12 @@ public final class OutboxRelay extends VerticleBase {
   private boolean purgeDue;
   private final RelayStatus status;
 
-  /**
-   * @param failover longest time from the holder's death (or loss of its MySQL connection) to a standby
-   *     publishing: the lease term plus a standby tick, and a tick to spare
-   */
-  public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, Duration pollEvery, Duration retention,
-      Duration failover, RelayStatus status) {
+  public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, RelaySchedule schedule, RelayStatus status) {
     this.mysql = mysql;
     this.status = status;
     this.kafka = kafka;
-    this.pollEvery = pollEvery;
-    this.retention = retention;
-    // A standby notices a free lease on its next tick, so the term leaves two ticks of the failover time.
-    this.leaseTerm = Duration.ofSeconds(Math.max(1, failover.minus(pollEvery.multipliedBy(2)).toSeconds()));
+    this.schedule = schedule;
+    this.leaseTerm = schedule.leaseTerm();
   }
 
   @Override
@@ -88,9 +80,14 @@ public final class OutboxRelay extends VerticleBase {
         wake();
       }
     });
-    vertx.setPeriodic(pollEvery.toMillis(), tick -> wake());
+    vertx.setPeriodic(schedule.tick().toMillis(), tick -> wake());
+    vertx.setPeriodic(schedule.holderPoll().toMillis(), poll -> {
+      if (lease != null && !status.isPaused()) {
+        wake();
+      }
+    });
     // No point purging more often than rows become old enough; a short retention is purged as often.
-    vertx.setPeriodic(Math.min(PURGE_EVERY.toMillis(), retention.toMillis()), tick -> {
+    vertx.setPeriodic(Math.min(PURGE_EVERY.toMillis(), schedule.retention().toMillis()), tick -> {
       purgeDue = true;
       wake();
     });
@@ -232,11 +229,11 @@ public final class OutboxRelay extends VerticleBase {
       return Future.succeededFuture();
     }
     purgeDue = false;
-    LocalDateTime cutoff = LocalDateTime.ofInstant(Instant.now().minus(retention), ZoneOffset.UTC);
+    LocalDateTime cutoff = LocalDateTime.ofInstant(Instant.now().minus(schedule.retention()), ZoneOffset.UTC);
     return connection.preparedQuery(CommandSql.PURGE_PUBLISHED).execute(Tuple.of(cutoff))
         .onSuccess(purged -> {
           if (purged.rowCount() > 0) {
-            LOG.info("purged {} published outbox rows older than {}", purged.rowCount(), retention);
+            LOG.info("purged {} published outbox rows older than {}", purged.rowCount(), schedule.retention());
           }
         })
         .<Void>mapEmpty()
@@ -249,7 +246,7 @@ public final class OutboxRelay extends VerticleBase {
 
   private void pause(Throwable failure) {
     if (!status.isPaused()) {
-      LOG.warn("outbox relay paused, retrying every {} ms: {}", pollEvery.toMillis(), failure.getMessage());
+      LOG.warn("outbox relay paused, retrying every {} ms: {}", schedule.tick().toMillis(), failure.getMessage());
     }
     status.paused(failure.getMessage());
     // A broken lease connection is dropped so the next tick connects and competes for the lease again.

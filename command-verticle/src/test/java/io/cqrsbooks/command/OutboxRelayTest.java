@@ -57,9 +57,9 @@ class OutboxRelayTest {
     RelayStatus holderStatus = new RelayStatus(Duration.ofSeconds(5));
     RelayStatus standbyStatus = new RelayStatus(Duration.ofSeconds(5));
     Vertx holderProcess = Vertx.vertx();
-    await(holderProcess.deployVerticle(new OutboxRelay(mysql, holderTopic, TICK, KEEP, FAILOVER, holderStatus)));
+    await(holderProcess.deployVerticle(new OutboxRelay(mysql, holderTopic, schedule(KEEP), holderStatus)));
     awaitTrue("the first relay holds the lease", Duration.ofSeconds(10), () -> leaseHolderConnection() != null);
-    await(vertx.deployVerticle(new OutboxRelay(mysql, standbyTopic, TICK, KEEP, FAILOVER, standbyStatus)));
+    await(vertx.deployVerticle(new OutboxRelay(mysql, standbyTopic, schedule(KEEP), standbyStatus)));
 
     // Commands committed in the standby's Vert.x wake the standby, which must leave them to the holder.
     BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
@@ -105,7 +105,7 @@ class OutboxRelayTest {
   void publishedRowsAreKeptForTheRetentionAndThenPurged(Vertx vertx) throws Exception {
     Duration retention = Duration.ofSeconds(3);
     KafkaSettings topic = servers.newTopic("relay-purge");
-    await(vertx.deployVerticle(new OutboxRelay(mysql, topic, TICK, retention, FAILOVER, new RelayStatus(Duration.ofSeconds(5)))));
+    await(vertx.deployVerticle(new OutboxRelay(mysql, topic, schedule(retention), new RelayStatus(Duration.ofSeconds(5)))));
     BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
     for (int i = 0; i < 20; i++) {
       await(store.create(input("Purged later " + i), "test"));
@@ -119,6 +119,35 @@ class OutboxRelayTest {
     assertTrue(keptMillis >= retention.toMillis() - 1000, "purged after " + keptMillis + " ms");
     assertEquals(20, servers.records(topic).size(), "purging removed nothing from the topic");
     assertEquals(20, count("SELECT COUNT(*) FROM books"));
+  }
+
+  @Test
+  void theHolderPublishesAnotherProcesssCommitsOnItsOutboxPollNotOnTheSlowTick(Vertx vertx) throws Exception {
+    Duration slowTick = Duration.ofSeconds(10);
+    KafkaSettings topic = servers.newTopic("relay-holder-poll");
+    RelaySchedule schedule = new RelaySchedule(slowTick, Duration.ofMillis(20), Duration.ofSeconds(30), KEEP);
+    await(vertx.deployVerticle(new OutboxRelay(mysql, topic, schedule, new RelayStatus(Duration.ofSeconds(5)))));
+    awaitTrue("the relay holds the lease", Duration.ofSeconds(10), () -> leaseHolderConnection() != null);
+    awaitTrue("the topic exists", Duration.ofSeconds(10), () -> {
+      try {
+        return servers.topicExists(topic);
+      } catch (Exception e) {
+        throw new AssertionError(e);
+      }
+    });
+
+    // Committed without waking the relay, as a commit in another command process is.
+    BookStore otherProcess = new BookStore(pool, () -> { });
+    long committedAt = System.nanoTime();
+    await(otherProcess.create(input("Committed elsewhere"), "test"));
+    awaitTrue("published", slowTick, () -> unpublished() == 0);
+    long publishedMillis = (System.nanoTime() - committedAt) / 1_000_000;
+    assertTrue(publishedMillis < slowTick.toMillis() / 2, "published after " + publishedMillis + " ms: on the tick, not the poll");
+    assertEquals(1, servers.records(topic).size());
+  }
+
+  private static RelaySchedule schedule(Duration retention) {
+    return new RelaySchedule(TICK, Duration.ofMillis(20), FAILOVER, retention);
   }
 
   private Long leaseHolderConnection() {

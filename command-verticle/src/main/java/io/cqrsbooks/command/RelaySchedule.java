@@ -1,0 +1,20 @@
+package io.cqrsbooks.command;
+
+import java.time.Duration;
+
+/**
+ * When the outbox relay acts.
+ *
+ * @param tick a standby competes for the lease, and a paused holder retries, this often
+ * @param holderPoll the holder looks for rows committed by other command processes this often (their
+ *     commits cannot wake it; its own process's commits wake it at once)
+ * @param failover longest time from the holder's death to a standby publishing
+ * @param retention published rows are kept this long before they are purged
+ */
+public record RelaySchedule(Duration tick, Duration holderPoll, Duration failover, Duration retention) {
+
+  /** The lease term: a standby notices a free lease on its next tick, so the term leaves two ticks of the failover. */
+  Duration leaseTerm() {
+    return Duration.ofSeconds(Math.max(1, failover.minus(tick.multipliedBy(2)).toSeconds()));
+  }
+}
