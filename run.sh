@@ -6,7 +6,9 @@
 #   ./run.sh command|query   run one role (any other arguments go to the jar, e.g. --conf file.json)
 #   ./run.sh servers         only the embedded MariaDB, Kafka and MongoDB-wire servers, for several processes
 #   ./run.sh soak [N] [SEED] the long fault-injection soak (default 100000 operations; CI runs 10000)
-#   ./run.sh token           print a command token (signed with the configured key, or the embedded one in data/)
+#   ./run.sh token [--admin] print a command token (books:write; --admin: books:admin), signed with the configured
+#                            key or the embedded one in data/
+#   ./run.sh admin ...       the query side's admin API: `admin rebuild`, `admin dead-letters list|show|retry|discard`
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -68,8 +70,8 @@ case "$command" in
     exec mvn -B verify -pl system-tests -am -Dtest=SoakTest -Dsurefire.failIfNoSpecifiedTests=false \
       -Dsoak.operations="${2:-100000}" ${3:+-Dsoak.seed="$3"}
     ;;
-  token)
-    # Only the token on standard output, so TOKEN=$(./run.sh token) works even when a build runs first.
+  token | admin)
+    # Only the token (or the admin command's output) on standard output, so TOKEN=$(./run.sh token) works even when a build runs first.
     check_prerequisites
     if needs_build; then build >&2; fi
     exec java $JAVA_OPTS -jar "$JAR" "$@"
@@ -82,6 +84,6 @@ case "$command" in
     exec java $JAVA_OPTS -jar "$JAR" "$@"
     ;;
   *)
-    die "unknown command '$command'; use ./run.sh [test|build|soak|command|query|servers|token]"
+    die "unknown command '$command'; use ./run.sh [test|build|soak|command|query|servers|token|admin]"
     ;;
 esac

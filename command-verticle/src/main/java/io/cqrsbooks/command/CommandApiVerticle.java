@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.contract.ConsistencyToken;
@@ -76,7 +77,7 @@ public final class CommandApiVerticle extends VerticleBase {
     pool = settings.mysql().sharedPool(vertx, POOL_NAME);
     books = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
 
-    AuthenticationHandler authenticated = CommandTokens.create(vertx, settings.auth()).handler();
+    AuthenticationHandler authenticated = BearerTokens.create(vertx, settings.auth()).requiring(BearerTokens.WRITE);
     HttpLimits limits = settings.http();
 
     HeaderDeadline headers = limits.headerDeadline(vertx);

@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.auth.AuthSettings;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;

@@ -1,7 +1,8 @@
 package io.cqrsbooks.launcher;
 
 import io.cqrsbooks.command.CommandSettings;
-import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.auth.AuthSettings;
+import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.EmbeddedServers;
 import io.cqrsbooks.metrics.MetricsSettings;
@@ -44,7 +45,7 @@ public record AppSettings(
     // Outside the embedded launch the command side never makes up its own key: it must be configured.
     if (roles.contains("command") && !embedded && !command.auth().hasSecret()) {
       throw config.invalid("auth.jwtSecret", "must be set outside the embedded launch: the key that signs command"
-          + " tokens, at least " + CommandTokens.MIN_SECRET_LENGTH + " characters (e.g. from `openssl rand -base64 48`)");
+          + " tokens, at least " + BearerTokens.MIN_SECRET_LENGTH + " characters (e.g. from `openssl rand -base64 48`)");
     }
     return new AppSettings(source, roles, embedded, Path.of(config.required("dataDir")),
         EmbeddedServers.Ports.from(config), command, QuerySettings.from(config, command.httpPort()),
@@ -64,7 +65,9 @@ public record AppSettings(
     return from(merged);
   }
 
-  public AppSettings withCommand(CommandSettings command) {
-    return new AppSettings(source, roles, embedded, dataDir, embeddedPorts, command, query, metrics);
+  /** These settings with one token-signing key on both sides. */
+  public AppSettings withAuth(AuthSettings auth) {
+    return new AppSettings(source, roles, embedded, dataDir, embeddedPorts, command.withAuth(auth), query.withAuth(auth),
+        metrics);
   }
 }

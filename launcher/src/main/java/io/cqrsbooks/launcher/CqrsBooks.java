@@ -1,7 +1,7 @@
 package io.cqrsbooks.launcher;
 
 import io.cqrsbooks.command.CommandService;
-import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.config.ConfigException;
 import io.cqrsbooks.config.EmbeddedServers;
 import io.cqrsbooks.metrics.Metrics;
@@ -58,7 +58,7 @@ public final class CqrsBooks implements AutoCloseable {
     Optional<String> localToken = Optional.empty();
     if (settings.embedded() && settings.runs("command")) {
       // On the local machine the query side hands this token to the browser, so the UI needs no pasting.
-      localToken = Optional.of(CommandTokens.create(vertx, settings.command().auth()).mint("local-user"));
+      localToken = Optional.of(BearerTokens.create(vertx, settings.command().auth()).mint("local-user", BearerTokens.WRITE));
     }
     CqrsBooks app = new CqrsBooks(settings, embedded, metrics, vertx, localToken);
     try {

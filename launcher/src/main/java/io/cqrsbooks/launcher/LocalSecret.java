@@ -1,7 +1,7 @@
 package io.cqrsbooks.launcher;
 
-import io.cqrsbooks.command.AuthSettings;
-import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.auth.AuthSettings;
+import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.config.ConfigException;
 
 import java.io.IOException;
@@ -29,7 +29,7 @@ final class LocalSecret {
       }
       Files.createDirectories(dataDir);
       Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      String secret = CommandTokens.newSecret();
+      String secret = BearerTokens.newSecret();
       Files.writeString(file, secret, StandardCharsets.UTF_8);
       return secret;
     } catch (IOException e) {
@@ -43,6 +43,6 @@ final class LocalSecret {
     if (auth.hasSecret() || !settings.embedded()) {
       return settings;
     }
-    return settings.withCommand(settings.command().withAuth(auth.withSecret(loadOrCreate(settings.dataDir()))));
+    return settings.withAuth(auth.withSecret(loadOrCreate(settings.dataDir())));
   }
 }

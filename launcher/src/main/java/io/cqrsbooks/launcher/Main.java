@@ -1,7 +1,7 @@
 package io.cqrsbooks.launcher;
 
-import io.cqrsbooks.command.AuthSettings;
-import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.auth.AuthSettings;
+import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.ConfigException;
 import io.cqrsbooks.config.MySqlSettings;
@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * {@code java -jar cqrs-books.jar [command|query|all] [--conf file.json]}: runs the chosen roles
  * (all by default) with the configuration from conf/, the file and the environment.
- * {@code java -jar cqrs-books.jar token [--conf file.json]} prints a command token;
+ * {@code java -jar cqrs-books.jar token [--admin] [--conf file.json]} prints a command (or admin) token;
+ * {@code java -jar cqrs-books.jar admin ...} drives the query side's admin API ({@link AdminCli#USAGE});
  * {@code java -jar cqrs-books.jar servers [--conf file.json]} runs only the embedded servers.
  */
 public final class Main {
@@ -28,6 +29,10 @@ public final class Main {
   public static void main(String[] args) {
     if (args.length > 0 && args[0].equals("token")) {
       printToken(Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && args[0].equals("admin")) {
+      System.exit(AdminCli.run(Arrays.copyOfRange(args, 1, args.length), System.out, System.err));
       return;
     }
     if (args.length > 0 && args[0].equals("servers")) {
@@ -82,7 +87,7 @@ public final class Main {
         case "command", "query" -> roles.add(args[i]);
         case "all" -> roles.addAll(List.of("command", "query"));
         default -> throw new ConfigException("unknown argument '" + args[i]
-            + "'; usage: java -jar cqrs-books.jar [command|query|all|servers|token] [--conf file.json]");
+            + "'; usage: java -jar cqrs-books.jar [command|query|all|servers|token|admin] [--conf file.json]");
       }
     }
     Map<String, String> environment = new HashMap<>(System.getenv());
@@ -105,15 +110,20 @@ public final class Main {
     }
   }
 
-  /** {@code token [--conf file]}: prints a command token signed with the configured (or local) key. */
+  /**
+   * {@code token [--admin] [--conf file]}: prints a token signed with the configured (or local) key, with the
+   * {@code books:write} scope, or {@code books:admin} with {@code --admin}.
+   */
   private static void printToken(String[] args) {
+    List<String> rest = new ArrayList<>(List.of(args));
+    String scope = rest.remove("--admin") ? BearerTokens.ADMIN : BearerTokens.WRITE;
     Vertx vertx = Vertx.vertx();
     try {
-      AuthSettings auth = LocalSecret.resolve(configure(args)).command().auth();
+      AuthSettings auth = LocalSecret.resolve(configure(rest.toArray(String[]::new))).command().auth();
       if (!auth.hasSecret()) {
         throw new ConfigException(Config.environmentName("auth.jwtSecret") + " (auth.jwtSecret) must be set to mint tokens");
       }
-      System.out.println(CommandTokens.create(vertx, auth).mint("operator"));
+      System.out.println(BearerTokens.create(vertx, auth).mint("operator", scope));
     } catch (ConfigException e) {
       System.err.println("cqrs-books: configuration error: " + e.getMessage());
       System.exit(2);

@@ -1,6 +1,7 @@
 package io.cqrsbooks.query;
 
 import io.cqrsbooks.query.readmodel.BookProjection;
+import io.cqrsbooks.query.readmodel.WriteRefusedException;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookJson;
@@ -27,7 +28,7 @@ import java.util.Optional;
 
 /**
  * Keeps the read model current, in one visible pipeline: bootstrap, then poll -> decode (unreadable
- * events set aside) -> apply -> report applied -> commit. Offsets are committed only after MongoDB
+ * events set aside) -> apply (books MongoDB refuses for good set aside) -> report applied -> commit. Offsets are committed only after MongoDB
  * acknowledged the batch, so a crash re-delivers instead of losing; a batch that cannot be applied is
  * retried until it can. When the watchdog finds the read model emptied, the loop rebuilds it between
  * batches and then resumes from the committed offsets.
@@ -118,6 +119,7 @@ public final class BookEventConsumer extends VerticleBase {
       return;
     }
     List<BookEvent> events = new ArrayList<>(records.size());
+    Map<Long, KafkaConsumerRecord<String, String>> newestRecordOf = new HashMap<>();
     Map<String, String> requestIds = new HashMap<>();
     List<Future<Void>> setAside = new ArrayList<>();
     for (int i = 0; i < records.size(); i++) {
@@ -125,6 +127,7 @@ public final class BookEventConsumer extends VerticleBase {
       try {
         BookEvent event = BookJson.decode(record.value());
         events.add(event);
+        newestRecordOf.put(event.bid(), record);
         if (LOG.isDebugEnabled()) {
           requestIdOf(record).ifPresent(id -> requestIds.put(event.eventId(), id));
         }
@@ -133,7 +136,7 @@ public final class BookEventConsumer extends VerticleBase {
       }
     }
     Future.all(setAside)
-        .compose(parked -> projection.apply(events))
+        .compose(parked -> applyOrSetAside(events, newestRecordOf))
         .onSuccess(applied -> {
           status.clearProblem();
           status.applied(applied.size(), applied.stream().map(BookEvent::time).max(Comparator.naturalOrder()).orElse(null));
@@ -152,6 +155,25 @@ public final class BookEventConsumer extends VerticleBase {
           LOG.warn("applying {} events failed, retrying in {} ms: {}", events.size(), RETRY_MILLIS, failure.getMessage());
           retryLater(() -> process(records));
         });
+  }
+
+  /**
+   * Applies the events; the books whose writes MongoDB refuses for good have their newest record set
+   * aside (it carries the book's whole state, so retrying it later catches the book up), and the rest
+   * are applied again, which changes nothing that was already written.
+   */
+  private Future<List<BookEvent>> applyOrSetAside(List<BookEvent> events,
+      Map<Long, KafkaConsumerRecord<String, String>> newestRecordOf) {
+    return projection.apply(events).recover(failure -> {
+      if (!(failure instanceof WriteRefusedException refused)) {
+        return Future.failedFuture(failure);
+      }
+      List<Future<Void>> parked = refused.reasons().entrySet().stream()
+          .map(reason -> deadLetters.setAside(newestRecordOf.get(reason.getKey()), reason.getValue()))
+          .toList();
+      List<BookEvent> rest = events.stream().filter(event -> !refused.reasons().containsKey(event.bid())).toList();
+      return Future.all(parked).compose(all -> applyOrSetAside(rest, newestRecordOf));
+    });
   }
 
   /** The {@code X-Request-Id} of the command behind the event, from the header the relay adds. */

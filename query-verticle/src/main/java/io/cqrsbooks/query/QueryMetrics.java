@@ -59,6 +59,11 @@ public final class QueryMetrics {
         .description("Books the current or last bootstrap copied from MySQL").register(registry);
     Gauge.builder("cqrs.bootstrap.rate", status, QueryStatus::bootstrapRate)
         .baseUnit("books.per.second").description("The current or last bootstrap's copy rate").register(registry);
+    Gauge.builder("cqrs.read.model.generation", status, QueryStatus::generation)
+        .description("The generation of the read model queries read (a rebuild moves it on by one)").register(registry);
+    Gauge.builder("cqrs.read.model.rebuilding", status, s -> s.isRebuilding() ? 1 : 0)
+        .description("1 while a rebuild writes the next generation (its copy's progress: cqrs_bootstrap_books_copied)")
+        .register(registry);
     Gauge.builder("cqrs.sse.streams.open", status, QueryStatus::openStreams)
         .description("Open change streams (SSE) on this process").register(registry);
     Gauge.builder("cqrs.consumer.partitions.assigned", status, QueryStatus::partitionsAssigned)

@@ -3,28 +3,33 @@ package io.cqrsbooks.query;
 import io.cqrsbooks.metrics.Metrics;
 import io.cqrsbooks.query.api.QueryApiVerticle;
 import io.cqrsbooks.query.readmodel.BookProjection;
+import io.cqrsbooks.query.readmodel.DeadLetterStore;
+import io.cqrsbooks.query.readmodel.Generations;
 import io.cqrsbooks.query.readmodel.ReadModel;
 import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The query side, composed here: the HTTP API (started first, so health is answered at once), the change
- * feed that announces every applied change to it, and the consumer, which bootstraps the read model from
- * MySQL and then follows the event stream.
+ * The query side, composed here: the HTTP API (started first, so health is answered at once, with the
+ * admin routes), the change feed that announces every applied change to it, the consumer, which bootstraps
+ * the read model from MySQL and then follows the event stream, and the follower that keeps this process
+ * on the generation of the read model every query process reads.
  */
 public final class QueryService extends VerticleBase {
 
   private static final String MONGO_POOL = "cqrs-books-read-model";
   /** Change data the replay window holds at most, whatever its count allows. */
   private static final long REPLAY_WINDOW_BYTES = 32L * 1024 * 1024;
+  /** A rebuild whose runner has not reported for this long is taken as dead, and another may start. */
+  private static final Duration REBUILD_STALE_AFTER = Duration.ofSeconds(30);
   private static final Logger LOG = LoggerFactory.getLogger(QueryService.class);
 
   private final QuerySettings settings;
@@ -50,22 +55,33 @@ public final class QueryService extends VerticleBase {
   @Override
   public Future<?> start() {
     BookChange.register(vertx.eventBus());
-    ReadModel readModel = new ReadModel(MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL),
-        settings.mongo().atomicVersionGuard());
+    MongoClient mongo = MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL);
+    ReadModel readModel = new ReadModel(mongo, settings.mongo().atomicVersionGuard());
     QueryMetrics meters = new QueryMetrics(metrics.registry(), status);
-    // Read-only, used by the bootstrap alone.
-    Pool mysql = settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap");
+    // Read-only, used by the bootstrap and the rebuild.
+    StoredBooks mysql = new StoredBooks(settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap"));
     StreamCoverage stream = new StreamCoverage(vertx, settings.kafka());
-    ReadModelBootstrap bootstrap = new ReadModelBootstrap(new StoredBooks(mysql), readModel, status,
-        settings.bootstrapBatchSize(), stream, settings.kafka().groupId(), settings.joinCurrentReadModel());
-    BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, new BookProjection(readModel),
-        new DeadLetters(readModel, status), new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery(), stream),
-        status, meters);
-    return vertx.deployVerticle(() -> new QueryApiVerticle(settings, localCommandToken, status, window, readModel,
-                meters, metrics),
-            new DeploymentOptions().setInstances(settings.instances()))
+    BookProjection projection = new BookProjection(readModel);
+    DeadLetters deadLetters = new DeadLetters(new DeadLetterStore(mongo), projection, status);
+    Generations generations = new Generations(mongo, REBUILD_STALE_AFTER);
+    GenerationFollower follower = new GenerationFollower(readModel, generations, projection, status);
+    ReadModelBootstrap bootstrap = new ReadModelBootstrap(mysql, readModel, status, settings.bootstrapBatchSize(), stream,
+        settings.kafka().groupId(), settings.joinCurrentReadModel());
+    ReadModelRebuild rebuild = new ReadModelRebuild(vertx, readModel, generations, projection,
+        target -> new ReadModelBootstrap(mysql, target, status, settings.bootstrapBatchSize(), stream,
+            settings.kafka().groupId(), false),
+        status, settings.readModelCheckEvery());
+    BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, projection, deadLetters,
+        new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery(), stream), status, meters);
+    Operations operations = new Operations(deadLetters, rebuild);
+    // Queries start on the generation the others read (MongoDB may still be away: the follower catches up).
+    return follower.follow().recover(away -> Future.succeededFuture())
+        .compose(followed -> vertx.deployVerticle(() -> new QueryApiVerticle(settings, localCommandToken, status, window,
+                readModel, meters, metrics, operations),
+            new DeploymentOptions().setInstances(settings.instances())))
         .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window)))
         .compose(feed -> vertx.deployVerticle(consumer))
+        .onSuccess(deployed -> follower.start(vertx, settings.readModelCheckEvery()))
         .onSuccess(deployed -> meters.startSampling(vertx, readModel))
         .onSuccess(deployed -> LOG.info("query API listening on port {} ({} instance(s)), read model {}",
             settings.httpPort(), settings.instances(), settings.mongo().database()));

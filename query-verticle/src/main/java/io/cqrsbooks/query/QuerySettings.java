@@ -1,5 +1,6 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.auth.AuthSettings;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
@@ -25,6 +26,7 @@ public record QuerySettings(
     Duration readModelCheckEvery,
     int changeReplayWindow,
     int changeStreamBufferBytes,
+    AuthSettings auth,
     MySqlSettings mysql,
     KafkaSettings kafka,
     MongoSettings mongo) {
@@ -42,8 +44,14 @@ public record QuerySettings(
         config.millis("query.readModelCheckMillis"),
         config.positive("query.changeReplayWindow"),
         config.positive("query.changeStreamBufferKb") * 1024,
+        AuthSettings.from(config),
         MySqlSettings.from(config),
         KafkaSettings.from(config),
         MongoSettings.from(config));
+  }
+
+  public QuerySettings withAuth(AuthSettings auth) {
+    return new QuerySettings(httpPort, instances, http, commandUrl, commandPort, consistencyTimeout, bootstrapBatchSize,
+        joinCurrentReadModel, readModelCheckEvery, changeReplayWindow, changeStreamBufferBytes, auth, mysql, kafka, mongo);
   }
 }

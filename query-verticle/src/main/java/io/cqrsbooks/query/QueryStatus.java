@@ -26,6 +26,9 @@ public final class QueryStatus {
   private final AtomicLong openStreams = new AtomicLong();
   private volatile long bootstrapStartedNanos;
   private volatile double bootstrapRate;
+  private volatile int generation;
+  private volatile boolean rebuilding;
+  private volatile JsonObject lastRebuild;
 
   /** A copy from MySQL begins: progress and rate count from here. */
   void bootstrapStarted() {
@@ -38,6 +41,21 @@ public final class QueryStatus {
     bootstrapCopied.set(copied);
     double seconds = (System.nanoTime() - bootstrapStartedNanos) / 1e9;
     bootstrapRate = seconds > 0 ? copied / seconds : 0;
+  }
+
+  /** The generation queries read, whether a rebuild is writing the next, and the last rebuild's record. */
+  void generation(int current, boolean building, JsonObject rebuild) {
+    generation = current;
+    rebuilding = building;
+    lastRebuild = rebuild == null ? null : rebuild.copy();
+  }
+
+  int generation() {
+    return generation;
+  }
+
+  boolean isRebuilding() {
+    return rebuilding;
   }
 
   void bootstrapped() {
@@ -165,6 +183,9 @@ public final class QueryStatus {
         .put("eventsApplied", eventsApplied.get())
         .put("deadLetters", deadLetters.get())
         .put("rebuilds", rebuilds.get())
+        .put("generation", generation)
+        .put("rebuilding", rebuilding)
+        .put("lastRebuild", lastRebuild)
         .put("openStreams", openStreams.get())
         .put("lastAppliedEventTime", lastAppliedEventTime == null ? null : lastAppliedEventTime.toString())
         .put("lag", lagJson())

@@ -37,9 +37,10 @@ public final class ApiException extends RuntimeException {
         List.of(new FieldError("Authorization", "must be 'Bearer <token>' with a valid, unexpired command token")));
   }
 
-  /** 403: a valid token without the scope to send commands. */
+  /** 403: a valid token without the scope the request needs ({@code books:write} for commands, {@code books:admin} for admin). */
   public static ApiException notPermitted() {
-    return new ApiException(403, "forbidden", List.of(new FieldError("Authorization", "the token may not send commands")));
+    return new ApiException(403, "forbidden", List.of(new FieldError("Authorization",
+        "the token does not carry the scope this request needs")));
   }
 
   /** 403: a browser page from an origin the command side does not serve. */
@@ -68,6 +69,16 @@ public final class ApiException extends RuntimeException {
   public static ApiException versionChanged(String header, long expected, long actual) {
     return new ApiException(412, "the book has changed since you read it", List.of(new FieldError(header,
         "expected version " + expected + " but the book is at version " + actual)));
+  }
+
+  /** 409: the request clashes with work in progress or with the state of what it names. */
+  public static ApiException conflict(String message) {
+    return new ApiException(409, message, List.of());
+  }
+
+  /** 422: understood, but what it names cannot be processed as it is (e.g. a dead letter that still fails). */
+  public static ApiException unprocessable(String message, String field, String reason) {
+    return new ApiException(422, message, List.of(new FieldError(field, reason)));
   }
 
   public static ApiException bodyTooLarge() {

@@ -1,6 +1,6 @@
 package io.cqrsbooks.system;
 
-import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.auth.BearerTokens;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -67,7 +67,7 @@ class AuthTest extends SystemTest {
     HttpResponse<Buffer> described = system.command(HttpMethod.GET, "/api/token", null);
     assertEquals(200, described.statusCode(), described.bodyAsString());
     assertEquals("system-test", described.bodyAsJsonObject().getString("subject"));
-    assertEquals(CommandTokens.SCOPE, described.bodyAsJsonObject().getString("scope"));
+    assertEquals(BearerTokens.WRITE, described.bodyAsJsonObject().getString("scope"));
     assertEquals(401, system.command(HttpMethod.GET, "/api/token", null, "Authorization", "").statusCode());
 
     long bid = system.createBook(book("With token", 1, 1)).bodyAsJsonObject().getLong("bid");
@@ -106,7 +106,7 @@ class AuthTest extends SystemTest {
   private static String tokenSignedWith(String secret, String issuer, int expiresInSeconds, boolean withScope) {
     JWTAuth auth = JWTAuth.create(system.vertx, new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm("HS256").setBuffer(secret)));
-    JsonObject claims = withScope ? new JsonObject().put("scope", CommandTokens.SCOPE) : new JsonObject();
+    JsonObject claims = withScope ? new JsonObject().put("scope", BearerTokens.WRITE) : new JsonObject();
     JWTOptions options = new JWTOptions().setAlgorithm("HS256").setIssuer(issuer).setSubject("someone");
     if (expiresInSeconds < 0) {
       long past = System.currentTimeMillis() / 1000 + expiresInSeconds;

@@ -1,6 +1,6 @@
 package io.cqrsbooks.system;
 
-import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.launcher.AppConfig;
 import io.cqrsbooks.launcher.AppSettings;
@@ -55,7 +55,7 @@ final class Cluster implements AutoCloseable {
     this.attach = attach;
     this.extraEnvironment = extraEnvironment;
     AppSettings settings = AppConfig.load(null, environment());
-    token = CommandTokens.create(vertx, settings.command().auth()).mint("cluster-test");
+    token = BearerTokens.create(vertx, settings.command().auth()).mint("cluster-test", BearerTokens.WRITE);
     stores = new Stores(vertx, settings.query());
   }
 

@@ -67,6 +67,20 @@ final class SideProcess {
     }
   }
 
+  /** Waits for the process to end by itself and returns its exit status. */
+  int exitCode(Duration timeout) {
+    try {
+      if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        process.destroyForcibly().waitFor();
+        throw new AssertionError(role + " did not end within " + timeout + "; its output: " + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+
   boolean isAlive() {
     return process.isAlive();
   }

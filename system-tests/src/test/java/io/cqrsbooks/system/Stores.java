@@ -52,8 +52,15 @@ final class Stores {
     return books;
   }
 
+  /** The books collection of the generation queries read (see the read model's {@code generations} record). */
+  String booksCollection() {
+    JsonObject generations = await(mongo.findOne("read_model_meta", new JsonObject().put("_id", "generations"), null));
+    int current = generations == null ? 0 : generations.getInteger("current", 0);
+    return current == 0 ? "books" : "books_g" + current;
+  }
+
   List<Book> readModelBooks() {
-    List<JsonObject> documents = await(mongo.findWithOptions("books", new JsonObject(),
+    List<JsonObject> documents = await(mongo.findWithOptions(booksCollection(), new JsonObject(),
         new FindOptions().setSort(new JsonObject().put("_id", 1))));
     List<Book> books = new ArrayList<>();
     for (JsonObject document : documents) {

@@ -1,7 +1,7 @@
 package io.cqrsbooks.system;
 
-import io.cqrsbooks.command.AuthSettings;
-import io.cqrsbooks.command.CommandTokens;
+import io.cqrsbooks.auth.AuthSettings;
+import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.EmbeddedServers;
 import io.cqrsbooks.contract.Book;
@@ -51,6 +51,8 @@ final class TestSystem implements AutoCloseable {
   static final String SECRET = "system-test-secret-that-is-long-enough-0123456789";
   /** A valid command token, sent with every command unless the test passes its own Authorization header. */
   final String token;
+  /** A token with the books:admin scope, for the query side's admin API. */
+  final String adminToken;
   private final JsonObject config;
   /** The running sides by role ("command", "query"): in this JVM, or as child JVMs. */
   private final Map<String, CqrsBooks> inProcess = new HashMap<>();
@@ -71,7 +73,9 @@ final class TestSystem implements AutoCloseable {
             .add("http://127.0.0.1:" + queryPort));
     config.getJsonObject("query").put("httpPort", queryPort);
     config.getJsonObject("auth").put("jwtSecret", SECRET);
-    token = CommandTokens.create(vertx, AuthSettings.from(new Config(config))).mint("system-test");
+    BearerTokens tokens = BearerTokens.create(vertx, AuthSettings.from(new Config(config)));
+    token = tokens.mint("system-test", BearerTokens.WRITE);
+    adminToken = tokens.mint("system-test-operator", BearerTokens.ADMIN);
   }
 
   static TestSystem start() throws Exception {
@@ -213,6 +217,18 @@ final class TestSystem implements AutoCloseable {
       map.add(headers[i], headers[i + 1]);
     }
     return send(method, commandPort, path, map, body == null ? null : body.toBuffer());
+  }
+
+  /** A request to the query side's admin API with the admin token (an Authorization header given here replaces it). */
+  HttpResponse<Buffer> admin(HttpMethod method, String path, String... headers) {
+    MultiMap map = MultiMap.caseInsensitiveMultiMap().add("Authorization", "Bearer " + adminToken);
+    for (int i = 0; i < headers.length; i += 2) {
+      map.set(headers[i], headers[i + 1]);
+      if (headers[i + 1].isEmpty()) {
+        map.remove(headers[i]);
+      }
+    }
+    return send(method, queryPort, path, map, null);
   }
 
   HttpResponse<Buffer> createBook(JsonObject book) {

@@ -8,6 +8,7 @@ import io.cqrsbooks.http.HeaderDeadline;
 import io.cqrsbooks.http.JsonErrors;
 import io.cqrsbooks.http.RequestIds;
 import io.cqrsbooks.metrics.Metrics;
+import io.cqrsbooks.query.Operations;
 import io.cqrsbooks.query.QueryMetrics;
 import io.cqrsbooks.query.ChangeWindow;
 import io.cqrsbooks.query.QuerySettings;
@@ -43,12 +44,14 @@ public final class QueryApiVerticle extends VerticleBase {
   private final ReadModel readModel;
   private final QueryMetrics meters;
   private final Metrics metrics;
+  private final Operations operations;
   private ConsistencyWaiter consistency;
   private ChangeStream changes;
   private Router router;
 
   public QueryApiVerticle(QuerySettings settings, Optional<String> localCommandToken, QueryStatus status,
-                          ChangeWindow window, ReadModel readModel, QueryMetrics meters, Metrics metrics) {
+                          ChangeWindow window, ReadModel readModel, QueryMetrics meters, Metrics metrics,
+                          Operations operations) {
     this.settings = settings;
     this.localCommandToken = localCommandToken;
     this.status = status;
@@ -56,6 +59,7 @@ public final class QueryApiVerticle extends VerticleBase {
     this.readModel = readModel;
     this.meters = meters;
     this.metrics = metrics;
+    this.operations = operations;
   }
 
   @Override
@@ -84,6 +88,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
     router.get("/status").handler(this::status);
+    AdminRoutes.install(vertx, router, settings.auth(), operations);
     metrics.exposeOn(router);
     ApiDocument.serve(router, apiDocument);
     router.route("/api/*").handler(ctx -> ctx.fail(ApiException.noSuchResource()));
@@ -199,9 +204,13 @@ public final class QueryApiVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> currentState() {
-    return readModel.ping().transform(pinged -> {
-      boolean ready = pinged.succeeded() && status.isReady();
-      return Future.succeededFuture(status.toJson().put("mongo", pinged.succeeded() ? "UP" : "DOWN")
+    Future<Void> ping = readModel.ping();
+    Future<Long> waiting = operations.deadLetters().waiting();
+    return Future.join(ping, waiting).transform(checked -> {
+      boolean up = ping.succeeded();
+      boolean ready = up && status.isReady();
+      return Future.succeededFuture(status.toJson().put("mongo", up ? "UP" : "DOWN")
+          .put("deadLettersWaiting", waiting.succeeded() ? waiting.result() : null)
           .put("status", ready ? "READY" : "NOT_READY"));
     });
   }

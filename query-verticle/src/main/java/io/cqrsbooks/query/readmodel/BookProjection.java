@@ -3,30 +3,73 @@ package io.cqrsbooks.query.readmodel;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;
 import io.vertx.core.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Applies book events to the read model, idempotently: duplicates, replays and stale events change
- * nothing. Returns the events that actually changed the read model, for the live change stream.
+ * nothing. Returns the events that actually changed the read model, for the live change stream. While a
+ * rebuild writes a new generation, every batch is applied to it as well, after the current one.
  */
 public final class BookProjection {
 
+  private static final Logger LOG = LoggerFactory.getLogger(BookProjection.class);
+
   private final ReadModel readModel;
+  private volatile Optional<ReadModel> building = Optional.empty();
 
   public BookProjection(ReadModel readModel) {
     this.readModel = readModel;
   }
 
+  /** Applies every batch to {@code generation} too, until {@link #stopBuilding}. */
+  public void alsoBuild(Generation generation) {
+    if (building.map(model -> !model.generation().equals(generation)).orElse(true)) {
+      building = Optional.of(readModel.at(generation));
+    }
+  }
+
+  public void stopBuilding() {
+    building = Optional.empty();
+  }
+
+  /** The generation being built beside the current one, if any. */
+  public Optional<Generation> building() {
+    return building.map(ReadModel::generation);
+  }
+
   public Future<List<BookEvent>> apply(List<BookEvent> events) {
+    Optional<ReadModel> alsoTo = building;
+    Future<List<BookEvent>> applied = applyTo(readModel, events);
+    return alsoTo.isEmpty() ? applied : applied.compose(changes -> applyTo(alsoTo.get(), events)
+        .recover(BookProjection::refusedOnlyByTheNewGeneration)
+        .map(changes));
+  }
+
+  /**
+   * The current generation took these events: a refusal by the one being built (an index only it has) must
+   * not set them aside. The rebuild's copy meets the same refusal and fails, saying why.
+   */
+  private static Future<List<BookEvent>> refusedOnlyByTheNewGeneration(Throwable failure) {
+    if (failure instanceof WriteRefusedException refused) {
+      LOG.warn("the generation being built refused books {}; the rebuild will fail on them", refused.reasons().keySet());
+      return Future.succeededFuture(List.of());
+    }
+    return Future.failedFuture(failure);
+  }
+
+  private static Future<List<BookEvent>> applyTo(ReadModel target, List<BookEvent> events) {
     List<BookEvent> candidates = ProjectionRules.newestPerBook(events);
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());
     }
-    return readModel.appliedVersions(candidates.stream().map(BookEvent::bid).toList()).compose(applied -> {
+    return target.appliedVersions(candidates.stream().map(BookEvent::bid).toList()).compose(applied -> {
       List<BookEvent> changes = new ArrayList<>();
       List<Book> upserts = new ArrayList<>();
       Map<Long, Long> deletions = new HashMap<>();
@@ -47,7 +90,7 @@ public final class BookProjection {
           deletions.putIfAbsent(bid, version);
         }
       });
-      return readModel.write(upserts, deletions).map(changes);
+      return target.write(upserts, deletions).map(changes);
     });
   }
 }

@@ -1,7 +1,9 @@
 package io.cqrsbooks.query.readmodel;
 
 import com.mongodb.MongoBulkWriteException;
+import com.mongodb.MongoCommandException;
 import com.mongodb.MongoException;
+import com.mongodb.bulk.BulkWriteError;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookFields;
 import io.cqrsbooks.contract.BookJson;
@@ -14,13 +16,13 @@ import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.UpdateOptions;
 
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -34,17 +36,22 @@ import java.util.function.Function;
  */
 public final class ReadModel {
 
-  static final String BOOKS = "books";
-  static final String TOMBSTONES = "book_tombstones";
-  static final String DEAD_LETTERS = "dead_letters";
   /** One document recording the last bootstrap; its absence means the database lost the read model. */
   static final String META = "read_model_meta";
-  private static final String BOOTSTRAP_MARKER = "bootstrap";
   private static final String ID = BookFilters.ID;
   private static final int DUPLICATE_KEY = 11000;
+  private static final int NAMESPACE_NOT_FOUND = 26;
+  /**
+   * Server error codes that pass by themselves (failovers, shutdowns, timeouts, write conflicts): a batch
+   * rejected with one is retried, never set aside.
+   */
+  private static final Set<Integer> PASSING_ERRORS = Set.of(6, 7, 50, 64, 89, 91, 112, 189, 262, 9001, 10107, 11600,
+      11601, 11602, 13435, 13436);
 
   private final MongoClient mongo;
   private final boolean atomicVersionGuard;
+  /** The generation queries read; it changes when a rebuild switches them to a new one. */
+  private volatile Generation generation;
 
   /**
    * @param atomicVersionGuard put the version check in every write's filter (MongoDB serves
@@ -53,12 +60,47 @@ public final class ReadModel {
    *     lookup before each write.
    */
   public ReadModel(MongoClient mongo, boolean atomicVersionGuard) {
+    this(mongo, atomicVersionGuard, new Generation(0));
+  }
+
+  private ReadModel(MongoClient mongo, boolean atomicVersionGuard, Generation generation) {
     this.mongo = mongo;
     this.atomicVersionGuard = atomicVersionGuard;
+    this.generation = generation;
+  }
+
+  /**
+   * Another generation of this read model, for a rebuild. Its writes always carry the atomic version
+   * guard: the copy from MySQL and the live events write it at the same time.
+   */
+  public ReadModel at(Generation other) {
+    return new ReadModel(mongo, true, other);
+  }
+
+  public Generation generation() {
+    return generation;
+  }
+
+  /** Queries and writes go to {@code other} from now on. */
+  public void switchTo(Generation other) {
+    generation = other;
+  }
+
+  /** Drops a generation's collections and bootstrap record (one no query process reads any more). */
+  public Future<Void> drop(Generation old) {
+    return Future.all(dropIfPresent(old.books()), dropIfPresent(old.tombstones()),
+            mongo.removeDocument(META, new JsonObject().put(ID, old.bootstrapMarker())))
+        .mapEmpty();
+  }
+
+  /** MongoDB before 7.0 answers NamespaceNotFound for a collection that is not there: already dropped. */
+  private Future<Void> dropIfPresent(String collection) {
+    return mongo.dropCollection(collection).recover(failure -> failure instanceof MongoCommandException command
+        && command.getErrorCode() == NAMESPACE_NOT_FOUND ? Future.succeededFuture() : Future.failedFuture(failure));
   }
 
   public Future<Void> ensureIndexes() {
-    return mongo.createIndexes(BOOKS, BookFilters.indexes());
+    return mongo.createIndexes(generation.books(), BookFilters.indexes());
   }
 
   /**
@@ -94,7 +136,11 @@ public final class ReadModel {
   }
 
   public Future<Applied> appliedVersions(Collection<Long> bids) {
-    return Future.all(versions(BOOKS, bids), versions(TOMBSTONES, bids))
+    return appliedVersions(generation, bids);
+  }
+
+  private Future<Applied> appliedVersions(Generation in, Collection<Long> bids) {
+    return Future.all(versions(in.books(), bids), versions(in.tombstones(), bids))
         .map(found -> new Applied(found.resultAt(0), found.resultAt(1)));
   }
 
@@ -104,28 +150,48 @@ public final class ReadModel {
    * server, so a concurrent writer in another process cannot make a document go backwards.
    */
   public Future<Void> write(List<Book> upserts, Map<Long, Long> deletions) {
-    List<BulkOperation> books = new ArrayList<>(upserts.size() + deletions.size());
+    Batch books = new Batch(upserts.size() + deletions.size());
     for (Book book : upserts) {
       books.add(BulkOperation.createReplace(guard(book.bid(), book.version()),
-          BookJson.toJson(book).put(ID, book.bid()), true));
+          BookJson.toJson(book).put(ID, book.bid()), true), book.bid(), book.version());
     }
-    List<BulkOperation> tombstones = new ArrayList<>(deletions.size());
+    Batch tombstones = new Batch(deletions.size());
     deletions.forEach((bid, version) -> {
       tombstones.add(BulkOperation.createReplace(guard(bid, version),
-          new JsonObject().put(ID, bid).put(BookFields.VERSION, version), true));
-      books.add(BulkOperation.createDelete(guard(bid, version)));
+          new JsonObject().put(ID, bid).put(BookFields.VERSION, version), true), bid, version);
+      books.add(BulkOperation.createDelete(guard(bid, version)), bid, version);
     });
-    return bulk(TOMBSTONES, tombstones).compose(recorded -> bulk(BOOKS, books));
+    Generation target = generation;
+    return bulk(target, target.tombstones(), tombstones).compose(recorded -> bulk(target, target.books(), books));
+  }
+
+  /** Bulk operations, each with the book and version it writes, to tell a stale write from a refused one. */
+  private static final class Batch {
+    final List<BulkOperation> operations;
+    final List<Long> bids;
+    final List<Long> versions;
+
+    Batch(int size) {
+      operations = new ArrayList<>(size);
+      bids = new ArrayList<>(size);
+      versions = new ArrayList<>(size);
+    }
+
+    void add(BulkOperation operation, long bid, long version) {
+      operations.add(operation);
+      bids.add(bid);
+      versions.add(version);
+    }
   }
 
   /** Bids of all live books, streamed in chunks; the stream is paused while a chunk is handled. */
   public Future<Void> forEachLiveBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
-    return forEachIdChunk(BOOKS, chunkSize, handler);
+    return forEachIdChunk(generation.books(), chunkSize, handler);
   }
 
   /** Bids of all recorded deletions, streamed in chunks like {@link #forEachLiveBidChunk}. */
   public Future<Void> forEachDeletedBidChunk(int chunkSize, Function<List<Long>, Future<?>> handler) {
-    return forEachIdChunk(TOMBSTONES, chunkSize, handler);
+    return forEachIdChunk(generation.tombstones(), chunkSize, handler);
   }
 
   private Future<Void> forEachIdChunk(String collection, int chunkSize, Function<List<Long>, Future<?>> handler) {
@@ -164,7 +230,7 @@ public final class ReadModel {
       return Future.succeededFuture(0L);
     }
     JsonObject filter = new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
-    return mongo.removeDocuments(BOOKS, filter).map(result -> result.getRemovedCount());
+    return mongo.removeDocuments(generation.books(), filter).map(result -> result.getRemovedCount());
   }
 
   /**
@@ -194,7 +260,7 @@ public final class ReadModel {
   }
 
   public Future<JsonObject> findBook(long bid) {
-    return mongo.findOne(BOOKS, new JsonObject().put(ID, bid), withoutId()).map(ReadModel::toApi);
+    return mongo.findOne(generation.books(), new JsonObject().put(ID, bid), withoutId()).map(ReadModel::toApi);
   }
 
   public Future<List<JsonObject>> findBooks(BookCriteria criteria) {
@@ -203,38 +269,29 @@ public final class ReadModel {
         .setSort(BookFilters.sort(criteria))
         .setSkip(criteria.offset())
         .setLimit(criteria.limit());
-    return mongo.findWithOptions(BOOKS, BookFilters.filter(criteria), options);
+    return mongo.findWithOptions(generation.books(), BookFilters.filter(criteria), options);
   }
 
   public Future<Long> countBooks(BookCriteria criteria) {
-    return mongo.count(BOOKS, BookFilters.filter(criteria));
+    return mongo.count(generation.books(), BookFilters.filter(criteria));
   }
 
   /** Books in the read model (live documents, tombstones not counted). */
   public Future<Long> size() {
-    return mongo.count(BOOKS, new JsonObject());
-  }
-
-  /**
-   * Stores a dead letter under {@code id} (where the event was on the topic), so a batch retried after a
-   * failure stores it once; true when it was not stored before.
-   */
-  public Future<Boolean> deadLetter(String id, JsonObject letter) {
-    return mongo.replaceDocumentsWithOptions(DEAD_LETTERS, new JsonObject().put(ID, id), letter.copy().put(ID, id),
-            new UpdateOptions().setUpsert(true))
-        .map(result -> result.getDocUpsertedId() != null);
+    return mongo.count(generation.books(), new JsonObject());
   }
 
   /** True when there is neither a live book nor a tombstone. */
   public Future<Boolean> isEmpty() {
-    return Future.all(mongo.findOne(BOOKS, new JsonObject(), new JsonObject().put(ID, 1)),
-            mongo.findOne(TOMBSTONES, new JsonObject(), new JsonObject().put(ID, 1)))
+    Generation in = generation;
+    return Future.all(mongo.findOne(in.books(), new JsonObject(), new JsonObject().put(ID, 1)),
+            mongo.findOne(in.tombstones(), new JsonObject(), new JsonObject().put(ID, 1)))
         .map(found -> found.resultAt(0) == null && found.resultAt(1) == null);
   }
 
   /** Records that a bootstrap with this epoch has started; it is complete once {@link #markComplete} says so. */
   public Future<Void> markBuilding(String epoch) {
-    return mongo.save(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch).put("complete", false))
+    return mongo.save(META, new JsonObject().put(ID, generation.bootstrapMarker()).put("epoch", epoch).put("complete", false))
         .mapEmpty();
   }
 
@@ -244,7 +301,7 @@ public final class ReadModel {
    * the database was emptied while the bootstrap ran.
    */
   public Future<Boolean> markComplete(String epoch, JsonObject origin) {
-    return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("epoch", epoch),
+    return mongo.updateCollection(META, new JsonObject().put(ID, generation.bootstrapMarker()).put("epoch", epoch),
             new JsonObject().put("$set", new JsonObject().put("complete", true).put("origin", origin)
                 .put("copiedAt", java.time.Instant.now().toString())))
         .map(result -> result.getDocMatched() == 1);
@@ -252,7 +309,7 @@ public final class ReadModel {
 
   /** The record of the last bootstrap, or null when there is none. */
   public Future<JsonObject> bootstrapRecord() {
-    return mongo.findOne(META, new JsonObject().put(ID, BOOTSTRAP_MARKER), null);
+    return mongo.findOne(META, new JsonObject().put(ID, generation.bootstrapMarker()), null);
   }
 
   /**
@@ -260,7 +317,7 @@ public final class ReadModel {
    * topic takes one: the group reads a topic that appeared after the copy from its beginning.
    */
   public Future<Boolean> adoptTopic(String topicId) {
-    return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER).put("complete", true)
+    return mongo.updateCollection(META, new JsonObject().put(ID, generation.bootstrapMarker()).put("complete", true)
                 .put("origin.topicId", null),
             new JsonObject().put("$set", new JsonObject().put("origin.topicId", topicId)))
         .map(result -> result.getDocModified() == 1);
@@ -268,7 +325,7 @@ public final class ReadModel {
 
   /** Counts a query process that found this read model current and joined it without a copy. */
   public Future<Void> markJoined() {
-    return mongo.updateCollection(META, new JsonObject().put(ID, BOOTSTRAP_MARKER),
+    return mongo.updateCollection(META, new JsonObject().put(ID, generation.bootstrapMarker()),
             new JsonObject().put("$inc", new JsonObject().put("joins", 1))
                 .put("$set", new JsonObject().put("joinedAt", java.time.Instant.now().toString())))
         .mapEmpty();
@@ -276,7 +333,7 @@ public final class ReadModel {
 
   /** Whether the read model still holds the record of its bootstrap (an emptied database does not). */
   public Future<Boolean> isBootstrapped() {
-    return mongo.findOne(META, new JsonObject().put(ID, BOOTSTRAP_MARKER), null)
+    return mongo.findOne(META, new JsonObject().put(ID, generation.bootstrapMarker()), null)
         .map(marker -> marker != null && marker.getBoolean("complete", false));
   }
 
@@ -290,13 +347,13 @@ public final class ReadModel {
     return atomicVersionGuard ? filter.put(BookFields.VERSION, new JsonObject().put("$lt", version)) : filter;
   }
 
-  private Future<Void> bulk(String collection, List<BulkOperation> operations) {
-    if (operations.isEmpty()) {
+  private Future<Void> bulk(Generation target, String collection, Batch batch) {
+    if (batch.operations.isEmpty()) {
       return Future.succeededFuture();
     }
-    return mongo.bulkWriteWithOptions(collection, operations, new BulkWriteOptions().setOrdered(false))
+    return mongo.bulkWriteWithOptions(collection, batch.operations, new BulkWriteOptions().setOrdered(false))
         .<Void>mapEmpty()
-        .recover(ReadModel::staleIsNotAnError);
+        .recover(failure -> staleOrRefused(failure, target, batch));
   }
 
   private static JsonObject withoutId() {
@@ -311,21 +368,50 @@ public final class ReadModel {
   }
 
   /**
-   * With the atomic guard, a filter that matched nothing because the stored version is as new or newer
-   * makes the upsert insert an existing _id: that write was stale, already applied in effect.
-   * A bulk write reports it per operation; the other operations are applied (unordered).
+   * Operations of an unordered bulk write that the server rejected one by one. With the atomic guard, a
+   * filter that matched nothing because the stored version is as new or newer makes the upsert insert an
+   * existing _id: that write was stale, already applied in effect. A rejection of a book whose stored
+   * version is older is a refusal ({@link WriteRefusedException}); anything else (an outage, a write concern
+   * error, a rejection that can pass, such as a stepped-down primary) fails as it is, to be retried.
    */
-  private static Future<Void> staleIsNotAnError(Throwable failure) {
-    return isDuplicateKey(failure) ? Future.succeededFuture() : Future.failedFuture(failure);
+  private Future<Void> staleOrRefused(Throwable failure, Generation target, Batch batch) {
+    MongoBulkWriteException rejected = bulkFailure(failure);
+    if (rejected == null || rejected.getWriteConcernError() != null
+        || rejected.getWriteErrors().stream().anyMatch(error -> PASSING_ERRORS.contains(error.getCode()))) {
+      return isDuplicateKey(failure) ? Future.succeededFuture() : Future.failedFuture(failure);
+    }
+    Map<Long, String> reasons = new HashMap<>();
+    Map<Long, Long> intended = new HashMap<>();
+    for (BulkWriteError error : rejected.getWriteErrors()) {
+      long bid = batch.bids.get(error.getIndex());
+      intended.merge(bid, batch.versions.get(error.getIndex()), Math::max);
+      reasons.put(bid, "MongoDB refused the write (code " + error.getCode() + "): " + error.getMessage());
+    }
+    return appliedVersions(target, intended.keySet()).compose(applied -> {
+      intended.forEach((bid, version) -> {
+        Long stored = applied.newest(bid);
+        if (stored != null && stored >= version) {
+          reasons.remove(bid);
+        }
+      });
+      return reasons.isEmpty() ? Future.succeededFuture() : Future.failedFuture(new WriteRefusedException(reasons));
+    });
   }
 
-  private static boolean isDuplicateKey(Throwable failure) {
+  private static MongoBulkWriteException bulkFailure(Throwable failure) {
     for (Throwable t = failure; t != null; t = t.getCause()) {
       if (t instanceof MongoBulkWriteException bulk) {
-        return bulk.getWriteErrors().stream().allMatch(error -> error.getCode() == DUPLICATE_KEY)
-            && bulk.getWriteConcernError() == null;
+        return bulk;
       }
-      if (t instanceof MongoException mongoException && mongoException.getCode() == DUPLICATE_KEY) {
+    }
+    return null;
+  }
+
+  /** A lone duplicate key (not a bulk report): the guard's stale write, as above. */
+  private static boolean isDuplicateKey(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof MongoException mongoException && !(t instanceof MongoBulkWriteException)
+          && mongoException.getCode() == DUPLICATE_KEY) {
         return true;
       }
     }

@@ -70,7 +70,7 @@ class BookProjectionTest {
     ReadModel readModel = new ReadModel(mongo, guard);
     BookProjection projection = new BookProjection(readModel);
     await(projection.apply(List.of(created(8, "Half deleted"))));
-    await(mongo.save(ReadModel.TOMBSTONES, new JsonObject().put("_id", 8L).put("version", 2L)));
+    await(mongo.save("book_tombstones", new JsonObject().put("_id", 8L).put("version", 2L)));
     assertEquals(1L, await(readModel.findBook(8)).getLong("version"), "the state a kill between the writes leaves");
 
     await(projection.apply(List.of(deleted(8, 2))));

@@ -1,4 +1,4 @@
-package io.cqrsbooks.command;
+package io.cqrsbooks.auth;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -13,42 +13,44 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * Who may change the catalogue: bearers of a JSON Web Token signed (HS256) with the configured secret,
- * issued by our issuer, not expired, carrying the {@value #SCOPE} scope. Queries need no token.
+ * Who may do what: bearers of a JSON Web Token signed (HS256) with the configured secret, issued by our
+ * issuer, not expired, carrying the scope a route asks for: {@value #WRITE} to change the catalogue,
+ * {@value #ADMIN} to rebuild the read model and handle dead letters. Queries need no token.
  */
-public final class CommandTokens {
+public final class BearerTokens {
 
-  public static final String SCOPE = "books:write";
+  public static final String WRITE = "books:write";
+  public static final String ADMIN = "books:admin";
   public static final int MIN_SECRET_LENGTH = 32;
   private static final String ALGORITHM = "HS256";
 
   private final JWTAuth provider;
   private final AuthSettings settings;
 
-  private CommandTokens(JWTAuth provider, AuthSettings settings) {
+  private BearerTokens(JWTAuth provider, AuthSettings settings) {
     this.provider = provider;
     this.settings = settings;
   }
 
-  public static CommandTokens create(Vertx vertx, AuthSettings settings) {
+  public static BearerTokens create(Vertx vertx, AuthSettings settings) {
     JWTAuthOptions options = new JWTAuthOptions()
         .addPubSecKey(new PubSecKeyOptions().setAlgorithm(ALGORITHM).setBuffer(settings.jwtSecret()))
         .setJWTOptions(new JWTOptions().setIssuer(settings.issuer()));
-    return new CommandTokens(JWTAuth.create(vertx, options), settings);
+    return new BearerTokens(JWTAuth.create(vertx, options), settings);
   }
 
-  /** A token for {@code subject}, valid for the configured time. */
-  public String mint(String subject) {
-    return provider.generateToken(new JsonObject().put("scope", SCOPE), new JWTOptions()
+  /** A token for {@code subject} with one scope, valid for the configured time. */
+  public String mint(String subject, String scope) {
+    return provider.generateToken(new JsonObject().put("scope", scope), new JWTOptions()
         .setAlgorithm(ALGORITHM)
         .setIssuer(settings.issuer())
         .setSubject(subject)
         .setExpiresInSeconds((int) settings.tokenTtl().toSeconds()));
   }
 
-  /** Checks the bearer token of a request: 401 without a valid one, 403 without the scope. */
-  AuthenticationHandler handler() {
-    return JWTAuthHandler.create(provider).withScope(SCOPE);
+  /** Checks the bearer token of a request: 401 without a valid one, 403 without {@code scope}. */
+  public AuthenticationHandler requiring(String scope) {
+    return JWTAuthHandler.create(provider).withScope(scope);
   }
 
   /** A fresh random secret, for the embedded launch that has none configured. */
