@@ -138,6 +138,7 @@ class AdminTest extends SystemTest {
       assertEquals(202, started.statusCode(), started.bodyAsString());
       assertEquals(before + 1, started.bodyAsJsonObject().getInteger("generation"));
       assertEquals("system-test-operator", started.bodyAsJsonObject().getString("requestedBy"));
+      assertEquals(1.0, metrics().sum("cqrs_read_model_rebuilding"));
       HttpResponse<Buffer> second = system.admin(HttpMethod.POST, "/api/admin/rebuild");
       assertEquals(409, second.statusCode(), second.bodyAsString());
       assertTrue(system.get("/status").bodyAsJsonObject().getBoolean("rebuilding"));
@@ -149,6 +150,9 @@ class AdminTest extends SystemTest {
       JsonObject rebuild = system.get("/status").bodyAsJsonObject().getJsonObject("lastRebuild");
       assertEquals("switched", rebuild.getString("state"), rebuild.encode());
       assertTrue(rebuild.getLong("copied") >= 150, rebuild.encode());
+      Scrape after = metrics();
+      assertEquals(before + 1, after.sum("cqrs_read_model_generation"));
+      assertEquals(0.0, after.sum("cqrs_read_model_rebuilding"));
       Waits.sleep(1000);
       writer.close();
       assertTrue(writer.unexpected.isEmpty(), writer.unexpected.toString());
@@ -219,6 +223,10 @@ class AdminTest extends SystemTest {
     Run usage = admin("dead-letters", "juggle");
     assertEquals(2, usage.exitCode, usage.output);
     assertTrue(usage.output.contains("usage:"), usage.output);
+  }
+
+  private static Scrape metrics() {
+    return Scrape.parse(system.get("/metrics").bodyAsString());
   }
 
   private record Run(int exitCode, String output) {
