@@ -97,8 +97,9 @@ final class BookStore {
     Tuple row = Tuple.of(event.eventId(), event.bid(), event.version(), event.type().name(),
         BookJson.encode(event), utc(event.time()), requestId);
     return connection.preparedQuery(CommandSql.INSERT_OUTBOX).execute(row).map(event)
-        .onSuccess(stored -> LOG.debug("{} of book {} at version {} written with event {} (request {})",
-            event.type(), event.bid(), event.version(), event.eventId(), requestId));
+        .onSuccess(stored -> LOG.atDebug().addKeyValue("requestId", requestId).addKeyValue("bid", event.bid())
+            .addKeyValue("version", event.version()).addKeyValue("eventId", event.eventId())
+            .log("{} of book {} at version {} written to the outbox", event.type(), event.bid(), event.version()));
   }
 
   private static Book toBook(long bid, BookInput input, long version, Instant createdAt, Instant updatedAt) {

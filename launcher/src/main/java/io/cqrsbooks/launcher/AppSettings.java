@@ -29,7 +29,8 @@ public record AppSettings(
     EmbeddedServers.Ports embeddedPorts,
     CommandSettings command,
     QuerySettings query,
-    MetricsSettings metrics) {
+    MetricsSettings metrics,
+    LoggingSettings logging) {
 
   private static final Set<String> ROLES = Set.of("command", "query");
 
@@ -49,7 +50,7 @@ public record AppSettings(
     }
     return new AppSettings(source, roles, embedded, Path.of(config.required("dataDir")),
         EmbeddedServers.Ports.from(config), command, QuerySettings.from(config, command.httpPort()),
-        MetricsSettings.from(config));
+        MetricsSettings.from(config), LoggingSettings.from(config));
   }
 
   public boolean runs(String role) {
@@ -68,6 +69,6 @@ public record AppSettings(
   /** These settings with one token-signing key on both sides. */
   public AppSettings withAuth(AuthSettings auth) {
     return new AppSettings(source, roles, embedded, dataDir, embeddedPorts, command.withAuth(auth), query.withAuth(auth),
-        metrics);
+        metrics, logging);
   }
 }

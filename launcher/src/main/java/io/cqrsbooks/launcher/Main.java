@@ -6,6 +6,7 @@ import io.cqrsbooks.config.Config;
 import io.cqrsbooks.config.ConfigException;
 import io.cqrsbooks.config.MySqlSettings;
 import io.vertx.core.Vertx;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -48,6 +49,7 @@ public final class Main {
       System.exit(2);
       return;
     }
+    Logging.apply(settings.logging());
     CqrsBooks app;
     try {
       app = CqrsBooks.start(settings);
@@ -66,9 +68,9 @@ public final class Main {
       return;
     }
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("cqrs-books: stopping");
+      say(settings, "cqrs-books: stopping");
       app.close();
-      System.out.println("cqrs-books: stopped");
+      say(settings, "cqrs-books: stopped");
     }, "cqrs-books-shutdown"));
     printBanner(app, (System.nanoTime() - started) / 1_000_000);
   }
@@ -100,7 +102,9 @@ public final class Main {
   /** {@code servers [--conf file]}: the embedded servers alone, until Ctrl-C or SIGTERM. */
   private static void runServers(String[] args) {
     try {
-      ServersOnly.run(configure(args));
+      AppSettings settings = configure(args);
+      Logging.apply(settings.logging());
+      ServersOnly.run(settings);
     } catch (ConfigException e) {
       System.err.println("cqrs-books: configuration error: " + e.getMessage());
       System.exit(2);
@@ -152,6 +156,15 @@ public final class Main {
         .append(" topic ").append(settings.command().kafka().topic()).append('\n')
         .append("    MongoDB           ").append(settings.query().mongo().connectionString()).append('\n')
         .append("Press Ctrl-C to stop.\n");
-    System.out.println(out);
+    say(settings, out.toString());
+  }
+
+  /** To the terminal; with JSON-lines logging, as a log line, so every line of the output is JSON. */
+  private static void say(AppSettings settings, String text) {
+    if (settings.logging().json()) {
+      LoggerFactory.getLogger(Main.class).info(text.strip());
+    } else {
+      System.out.println(text);
+    }
   }
 }

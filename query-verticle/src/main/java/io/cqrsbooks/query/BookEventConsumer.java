@@ -142,8 +142,10 @@ public final class BookEventConsumer extends VerticleBase {
           status.applied(applied.size(), applied.stream().map(BookEvent::time).max(Comparator.naturalOrder()).orElse(null));
           metrics.batchApplied(events.size(), applied);
           if (LOG.isDebugEnabled()) {
-            applied.forEach(event -> LOG.debug("applied {} of book {} at version {}, event {} (request {})",
-                event.type(), event.bid(), event.version(), event.eventId(), requestIds.get(event.eventId())));
+            applied.forEach(event -> LOG.atDebug().addKeyValue("requestId", requestIds.get(event.eventId()))
+                .addKeyValue("bid", event.bid()).addKeyValue("version", event.version())
+                .addKeyValue("eventId", event.eventId())
+                .log("applied {} of book {} at version {}", event.type(), event.bid(), event.version()));
           }
           Map<Integer, Long> next = OffsetCommits.nextOffsets(records);
           reportApplied(next);

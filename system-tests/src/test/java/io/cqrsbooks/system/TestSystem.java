@@ -103,7 +103,13 @@ final class TestSystem implements AutoCloseable {
 
   /** Both sides as child JVMs, for tests that kill them with SIGKILL. */
   static TestSystem startInProcesses() throws Exception {
+    return startInProcesses(config -> { });
+  }
+
+  /** Both sides as child JVMs, started with a change to the configuration. */
+  static TestSystem startInProcesses(java.util.function.Consumer<JsonObject> tweak) throws Exception {
     TestSystem system = new TestSystem();
+    tweak.accept(system.config);
     system.separateProcesses = true;
     system.startCommandSide();
     system.startQuerySide();
@@ -131,6 +137,11 @@ final class TestSystem implements AutoCloseable {
   /** What the command side's JVM printed, from its last start. */
   String commandSideLog() {
     return processes.get("command").log();
+  }
+
+  /** What the query side's JVM printed, from its last start. */
+  String querySideLog() {
+    return processes.get("query").log();
   }
 
   /** SIGKILL to the command side's JVM, wherever it is (mid-transaction, mid-relay). */
