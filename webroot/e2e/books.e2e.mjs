@@ -37,6 +37,11 @@ try {
   }
 
   const title = `Playwright <b>Book</b> ${Date.now()}`;
+  // A valid ISBN-13 of this run's own (ISBNs are unique): 978, nine digits of the clock, the check digit.
+  const isbnDigits = `978${String(Date.now()).slice(-9)}`;
+  const check13 = (10 - ([...isbnDigits].reduce((sum, d, i) => sum + Number(d) * (i % 2 ? 3 : 1), 0) % 10)) % 10;
+  const isbn = `${isbnDigits}${check13}`;
+  const hyphenated = `${isbn.slice(0, 3)}-${isbn.slice(3, 12)}-${isbn.slice(12)}`;
   const row = (page, text) => page.locator('tr', { has: page.locator('td.title', { hasText: text }) });
 
   await check('a book added in the form appears in the list', async () => {
@@ -45,10 +50,11 @@ try {
     await writer.fill('input[name=pages]', '321');
     await writer.fill('input[name=price]', '4500');
     await writer.fill('input[name=publishedDate]', '2021-03-04');
+    await writer.fill('input[name=isbn]', hyphenated);
     await writer.click('button[type=submit]');
     await row(writer, title).waitFor();
     const cells = await row(writer, title).locator('td').allTextContents();
-    if (!cells.includes('321') || !cells.includes('4500') || !cells.includes('2021-03-04')) {
+    if (!cells.includes('321') || !cells.includes('4500') || !cells.includes('2021-03-04') || !cells.includes(isbn)) {
       throw new Error(`unexpected row: ${cells.join(' | ')}`);
     }
   });
@@ -72,6 +78,23 @@ try {
     const text = await error.textContent();
     if (!text.includes('between 0 and 100000000')) throw new Error(`price error was: ${text}`);
     if (await row(writer, 'Bad price').count() !== 0) throw new Error('the invalid book was listed');
+  });
+
+  await check('a wrong ISBN check digit, or an ISBN another book has, is shown beside the field', async () => {
+    await writer.fill('input[name=title]', 'Bad ISBN');
+    await writer.fill('input[name=pages]', '10');
+    await writer.fill('input[name=price]', '5');
+    await writer.fill('input[name=isbn]', `${isbnDigits}${(check13 + 1) % 10}`);
+    await writer.click('button[type=submit]');
+    const error = writer.locator('.field-error[data-field=isbn]');
+    await error.waitFor();
+    if (!(await error.textContent()).includes('check digit')) throw new Error(`isbn error was: ${await error.textContent()}`);
+    await writer.fill('input[name=isbn]', isbn);
+    await writer.click('button[type=submit]');
+    await writer.locator('.field-error[data-field=isbn]', { hasText: 'another book has this ISBN' }).waitFor();
+    if (await row(writer, 'Bad ISBN').count() !== 0) throw new Error('a book with a bad ISBN was listed');
+    await writer.fill('input[name=isbn]', '');
+    await writer.fill('input[name=title]', '');
   });
 
   await check('a book can be edited and the list follows in both browsers', async () => {

@@ -8,6 +8,7 @@ const FIELDS = [
   { name: 'pages', label: 'Pages', type: 'number', required: true },
   { name: 'price', label: 'Price', type: 'number', required: true },
   { name: 'publishedDate', label: 'Published', type: 'date' },
+  { name: 'isbn', label: 'ISBN-13', placeholder: '978-0-306-40615-7' },
   { name: 'description', label: 'Description', multiline: true },
 ];
 
@@ -26,6 +27,7 @@ function toRequest(values) {
     price: asNumber(values.price),
     publishedDate: values.publishedDate || null,
     description: values.description,
+    isbn: values.isbn.trim() || null,
   };
 }
 
@@ -55,14 +57,14 @@ export default function BookForm({ book, onSave, onCancel }) {
   return (
     <form className="book-form" onSubmit={submit} noValidate>
       <h2>{book ? `Edit “${book.title}”` : 'Add a book'}</h2>
-      {FIELDS.map(({ name, label, type, multiline, required }) => (
+      {FIELDS.map(({ name, label, type, multiline, required, placeholder }) => (
         <label key={name} className={errors[name] ? 'invalid' : ''}>
           <span>{label}{required && ' *'}</span>
           {multiline ? (
             <textarea name={name} rows={3} value={values[name]}
                       onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
           ) : (
-            <input name={name} type={type || 'text'} value={values[name]}
+            <input name={name} type={type || 'text'} value={values[name]} placeholder={placeholder}
                    onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
           )}
           {errors[name] && <small className="field-error" data-field={name}>{errors[name]}</small>}

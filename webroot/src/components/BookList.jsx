@@ -9,7 +9,7 @@ export default function BookList({ books, onEdit, onDelete }) {
       <thead>
         <tr>
           <th>Title</th><th>Author</th><th>Category</th>
-          <th className="num">Pages</th><th className="num">Price</th><th>Published</th><th />
+          <th className="num">Pages</th><th className="num">Price</th><th>Published</th><th>ISBN</th><th />
         </tr>
       </thead>
       <tbody>
@@ -31,6 +31,7 @@ function BookRow({ book, onEdit, onDelete }) {
       <td className="num">{book.pages}</td>
       <td className="num">{book.price}</td>
       <td>{book.publishedDate || ''}</td>
+      <td className="isbn">{book.isbn || ''}</td>
       <td className="actions">
         {!onEdit ? null : confirming ? (
           <>

@@ -13,13 +13,14 @@ public final class BookFields {
   public static final String PRICE = "price";
   public static final String PUBLISHED_DATE = "publishedDate";
   public static final String DESCRIPTION = "description";
+  public static final String ISBN = "isbn";
   public static final String VERSION = "version";
   public static final String CREATED_AT = "createdAt";
   public static final String UPDATED_AT = "updatedAt";
 
   /** The fields a client sends on create and full update. */
   public static final List<String> EDITABLE =
-      List.of(TITLE, AUTHOR, CATEGORY, PAGES, PRICE, PUBLISHED_DATE, DESCRIPTION);
+      List.of(TITLE, AUTHOR, CATEGORY, PAGES, PRICE, PUBLISHED_DATE, DESCRIPTION, ISBN);
 
   private BookFields() {
   }

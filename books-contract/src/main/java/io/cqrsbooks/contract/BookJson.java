@@ -3,8 +3,10 @@ package io.cqrsbooks.contract;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.vertx.core.json.JsonObject;
 
@@ -52,19 +54,56 @@ public final class BookJson {
     }
   }
 
-  /** Reads and checks an event; anything that is not a complete, coherent event is rejected with the reason. */
+  /** Reads and checks an event as this code's schema ({@link BookEvent#SCHEMA_VERSION}) reads it. */
   public static BookEvent decode(String text) throws InvalidEventException {
+    return decode(text, BookEvent.SCHEMA_VERSION);
+  }
+
+  /**
+   * Reads and checks an event as a reader of schema {@code readerVersion} does: an older event is upcast
+   * step by step ({@link EventUpcasters}); a newer one is read as it is when it says readers of this schema
+   * can ({@code readableFrom}), its unknown fields ignored; anything else, and anything that is not a
+   * complete, coherent event, is rejected with the reason.
+   */
+  public static BookEvent decode(String text, int readerVersion) throws InvalidEventException {
     if (text == null) {
       throw new InvalidEventException("empty message");
     }
     BookEvent event;
     try {
-      event = MAPPER.readValue(text, BookEvent.class);
+      if (!(MAPPER.readTree(text) instanceof ObjectNode node)) {
+        throw new InvalidEventException("not a book event: not a JSON object");
+      }
+      int version = intField(node, "schemaVersion", 1);
+      if (version < 1) {
+        throw new InvalidEventException("schema version " + version + " does not exist");
+      }
+      if (version > readerVersion) {
+        int readableFrom = intField(node, "readableFrom", version);
+        if (readableFrom > readerVersion) {
+          throw new InvalidEventException("schema version " + version + " is newer than this reader (schema "
+              + readerVersion + ") and needs a reader of schema " + readableFrom + " or newer");
+        }
+      } else {
+        EventUpcasters.upcast(node, version, readerVersion);
+      }
+      event = MAPPER.treeToValue(node, BookEvent.class);
     } catch (JsonProcessingException e) {
       throw new InvalidEventException("not a book event: " + e.getOriginalMessage(), e);
     }
     check(event);
     return event;
+  }
+
+  private static int intField(ObjectNode node, String name, int absent) throws InvalidEventException {
+    JsonNode value = node.get(name);
+    if (value == null || value.isNull()) {
+      return absent;
+    }
+    if (!value.canConvertToInt() || !value.isIntegralNumber()) {
+      throw new InvalidEventException(name + " must be an integer");
+    }
+    return value.intValue();
   }
 
   private static void check(BookEvent event) throws InvalidEventException {
@@ -73,9 +112,6 @@ public final class BookJson {
     }
     if (event.bid() <= 0 || event.version() <= 0) {
       throw new InvalidEventException("bid and version must be positive");
-    }
-    if (event.schemaVersion() > BookEvent.SCHEMA_VERSION) {
-      throw new InvalidEventException("schema version " + event.schemaVersion() + " is newer than this reader");
     }
     Book book = event.book();
     if (event.type().removesBook()) {
@@ -86,6 +122,9 @@ public final class BookJson {
     }
     if (book.bid() != event.bid() || book.version() != event.version()) {
       throw new InvalidEventException("the book's bid/version differ from the event's");
+    }
+    if (book.isbn() != null && !book.isbn().equals(Isbn.normalize(book.isbn()).digits())) {
+      throw new InvalidEventException("the book's isbn is not the 13 digits of an ISBN-13");
     }
   }
 }

@@ -12,7 +12,7 @@ class BookJsonTest {
 
   private static final Instant CREATED = Instant.parse("2026-01-02T03:04:05.123456Z");
   private static final Book BOOK = new Book(7, "Dune", "Frank Herbert", "SF", 412, 1999,
-      LocalDate.of(1965, 8, 1), "Spice.", 2, CREATED, CREATED.plusSeconds(60));
+      LocalDate.of(1965, 8, 1), "Spice.", "9780441013593", 2, CREATED, CREATED.plusSeconds(60));
 
   @Test
   void eventsSurviveTheRoundTripExactly() throws Exception {

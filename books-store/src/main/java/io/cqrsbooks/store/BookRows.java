@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 public final class BookRows {
 
   public static final String COLUMNS =
-      "bid, title, author, category, pages, price, published_date, description, version, created_at, updated_at";
+      "bid, title, author, category, pages, price, published_date, description, isbn, version, created_at, updated_at";
 
   private BookRows() {
   }
@@ -24,6 +24,7 @@ public final class BookRows {
         row.getLong("price"),
         row.getLocalDate("published_date"),
         row.getString("description"),
+        row.getString("isbn"),
         row.getLong("version"),
         row.getLocalDateTime("created_at").toInstant(ZoneOffset.UTC),
         row.getLocalDateTime("updated_at").toInstant(ZoneOffset.UTC));

@@ -2,7 +2,7 @@ package io.cqrsbooks.command;
 
 import java.time.LocalDate;
 
-/** The editable fields of a book, already validated and trimmed. */
+/** The editable fields of a book, already validated and trimmed; {@code isbn} is 13 digits or null. */
 public record BookInput(
     String title,
     String author,
@@ -10,5 +10,6 @@ public record BookInput(
     int pages,
     long price,
     LocalDate publishedDate,
-    String description) {
+    String description,
+    String isbn) {
 }

@@ -1,6 +1,7 @@
 package io.cqrsbooks.command;
 
 import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.contract.BookFields;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.contract.BookJson;
@@ -8,6 +9,7 @@ import io.cqrsbooks.store.BookRows;
 import io.cqrsbooks.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.mysqlclient.MySQLClient;
+import io.vertx.mysqlclient.MySQLException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
@@ -31,6 +33,7 @@ import java.util.function.Function;
 final class BookStore {
 
   private static final Logger LOG = LoggerFactory.getLogger(BookStore.class);
+  private static final int DUPLICATE_ENTRY = 1062;
 
   private final Pool pool;
   private final Runnable wakeRelay;
@@ -76,8 +79,27 @@ final class BookStore {
                 requestId))));
   }
 
+  /**
+   * Runs the command in one transaction. A failure before the commit rolls it back: nothing was written. A
+   * commit whose answer never came (the connection dropped) may or may not have been applied, and says so.
+   */
   private Future<BookEvent> inTransaction(Function<SqlConnection, Future<BookEvent>> command) {
-    return pool.withTransaction(command).onSuccess(committed -> wakeRelay.run());
+    return pool.getConnection().compose(connection -> connection.begin().compose(transaction -> command.apply(connection)
+            .transform(done -> done.succeeded()
+                ? transaction.commit().transform(committed -> committed.succeeded()
+                    ? Future.succeededFuture(done.result())
+                    : Future.<BookEvent>failedFuture(ApiException.outcomeUnknown()))
+                : transaction.rollback().transform(rolledBack -> Future.<BookEvent>failedFuture(done.cause()))))
+            .eventually(connection::close))
+        .recover(BookStore::isbnTaken)
+        .onSuccess(committed -> wakeRelay.run());
+  }
+
+  /** The books table's one unique key besides the bid is the ISBN: a duplicate entry means it is taken. */
+  private static Future<BookEvent> isbnTaken(Throwable failure) {
+    return failure instanceof MySQLException mysql && mysql.getErrorCode() == DUPLICATE_ENTRY
+        ? Future.failedFuture(ApiException.taken(BookFields.ISBN, "another book has this ISBN"))
+        : Future.failedFuture(failure);
   }
 
   private Future<Book> lockBook(SqlConnection connection, long bid, OptionalLong expectedVersion) {
@@ -104,7 +126,7 @@ final class BookStore {
 
   private static Book toBook(long bid, BookInput input, long version, Instant createdAt, Instant updatedAt) {
     return new Book(bid, input.title(), input.author(), input.category(), input.pages(), input.price(),
-        input.publishedDate(), input.description(), version, createdAt, updatedAt);
+        input.publishedDate(), input.description(), input.isbn(), version, createdAt, updatedAt);
   }
 
   /** MySQL keeps microseconds; so does every timestamp we hand out, so both sides agree exactly. */

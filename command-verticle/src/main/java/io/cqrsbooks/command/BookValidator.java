@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.contract.Isbn;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.FieldError;
 import io.vertx.core.json.JsonObject;
@@ -55,10 +56,11 @@ public final class BookValidator {
     Long pages = integer(body, PAGES, PAGES_MIN, PAGES_MAX, errors);
     Long price = integer(body, PRICE, PRICE_MIN, PRICE_MAX, errors);
     LocalDate publishedDate = date(body, PUBLISHED_DATE, errors);
+    String isbn = isbn(body, errors);
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
-    return new BookInput(title, author, category, pages.intValue(), price, publishedDate, description);
+    return new BookInput(title, author, category, pages.intValue(), price, publishedDate, description, isbn);
   }
 
   private static String text(JsonObject body, String field, int min, int max, boolean required,
@@ -132,6 +134,23 @@ public final class BookValidator {
       errors.add(new FieldError(field, "is not a real date"));
       return null;
     }
+  }
+
+  /** Optional: absent, null or blank is none; otherwise an ISBN-13, kept as its 13 digits. */
+  private static String isbn(JsonObject body, List<FieldError> errors) {
+    Object value = body.getValue(ISBN);
+    if (value == null || (value instanceof String text && text.isBlank())) {
+      return null;
+    }
+    if (!(value instanceof String text)) {
+      errors.add(new FieldError(ISBN, "must be a string"));
+      return null;
+    }
+    Isbn.Result result = Isbn.normalize(text.strip());
+    if (result.problem() != null) {
+      errors.add(new FieldError(ISBN, result.problem()));
+    }
+    return result.digits();
   }
 
   /** MySQL's utf8mb4 refuses unpaired surrogates, so they are refused here, with a reason, instead. */

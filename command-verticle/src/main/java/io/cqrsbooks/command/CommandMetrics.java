@@ -108,6 +108,7 @@ final class CommandMetrics {
       case 403 -> "forbidden";
       case 404 -> "not_found";
       case 408 -> "too_slow";
+      case 409 -> "conflict";
       case 412 -> "version_changed";
       case 413 -> "too_large";
       case 415 -> "not_json";

@@ -55,7 +55,11 @@ final class CommandSql {
           "INSERT IGNORE INTO store_epoch (id, epoch) VALUES (1, UUID())")),
       // X-Request-Id of the command that wrote the row: the relay sends it as the event's Kafka header.
       new Migration(3, "request id on outbox rows", List.of(
-          "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS request_id VARCHAR(64) NULL")));
+          "ALTER TABLE outbox ADD COLUMN IF NOT EXISTS request_id VARCHAR(64) NULL")),
+      // Optional ISBN-13 (13 digits), unique when present: MySQL's unique index allows any number of NULLs.
+      new Migration(4, "isbn", List.of(
+          "ALTER TABLE books ADD COLUMN IF NOT EXISTS isbn CHAR(13) NULL",
+          "CREATE UNIQUE INDEX IF NOT EXISTS books_isbn ON books (isbn)")));
 
   static final String CREATE_MIGRATIONS_TABLE = """
       CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -83,7 +87,8 @@ final class CommandSql {
       Map.entry("pages", BookInput::pages),
       Map.entry("price", BookInput::price),
       Map.entry("published_date", BookInput::publishedDate),
-      Map.entry("description", BookInput::description));
+      Map.entry("description", BookInput::description),
+      Map.entry("isbn", BookInput::isbn));
   private static final List<String> EDITABLE_COLUMNS = EDITABLE.stream().map(Map.Entry::getKey).toList();
 
   /** Parameters: {@link #editableValues}, then created_at, updated_at. */

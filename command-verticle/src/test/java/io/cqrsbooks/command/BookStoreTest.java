@@ -109,7 +109,7 @@ class BookStoreTest {
   }
 
   private static BookInput input(String title, long price) {
-    return new BookInput(title, "An Author", "tests", 100, price, LocalDate.of(2020, 1, 2), "about " + title);
+    return new BookInput(title, "An Author", "tests", 100, price, LocalDate.of(2020, 1, 2), "about " + title, null);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

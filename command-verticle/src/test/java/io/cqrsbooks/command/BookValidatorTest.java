@@ -30,7 +30,7 @@ class BookValidatorTest {
   @Test
   void acceptsAMinimalBookAndFillsOptionalTextWithEmptyStrings() {
     BookInput input = BookValidator.validate(valid());
-    assertEquals(new BookInput("Dune", "", "", 412, 1999, null, ""), input);
+    assertEquals(new BookInput("Dune", "", "", 412, 1999, null, "", null), input);
   }
 
   @Test
@@ -84,6 +84,17 @@ class BookValidatorTest {
   }
 
   @Test
+  void anIsbnIsOptionalAndKeptAsItsThirteenDigitsWhenItIsAValidIsbn13() {
+    assertNull(BookValidator.validate(valid()).isbn());
+    assertNull(BookValidator.validate(valid().put("isbn", "  ")).isbn(), "blank is none");
+    assertNull(BookValidator.validate(valid().putNull("isbn")).isbn());
+    assertEquals("9780306406157", BookValidator.validate(valid().put("isbn", " 978-0-306-40615-7 ")).isbn());
+    assertRejected(valid().put("isbn", "9780306406158"), "isbn", "has a wrong check digit");
+    assertRejected(valid().put("isbn", "0-306-40615-2"), "isbn", "must be an ISBN-13: 13 digits, hyphens and spaces allowed");
+    assertRejected(valid().put("isbn", 9780306406157L), "isbn", "must be a string");
+  }
+
+  @Test
   void datesMustBeRealCalendarDays() {
     assertRejected(valid().put("publishedDate", "2023-02-30"), "publishedDate", "is not a real date");
     assertRejected(valid().put("publishedDate", "2023-2-3"), "publishedDate", "must be a date as YYYY-MM-DD");
@@ -93,7 +104,7 @@ class BookValidatorTest {
 
   @Test
   void unknownAndServerKeptFieldsAreRefused() {
-    assertRejected(valid().put("isbn", "x"), "isbn", "unknown field");
+    assertRejected(valid().put("subtitle", "x"), "subtitle", "unknown field");
     assertRejected(valid().put("version", 3), "version", "is kept by the server and cannot be set");
     assertRejected(valid().put("bid", 3), "bid", "is kept by the server and cannot be set");
   }

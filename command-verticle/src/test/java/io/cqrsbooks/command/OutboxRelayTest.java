@@ -167,7 +167,7 @@ class OutboxRelayTest {
   }
 
   private static BookInput input(String title) {
-    return new BookInput(title, "An Author", "tests", 100, 1000, LocalDate.of(2020, 1, 2), "");
+    return new BookInput(title, "An Author", "tests", 100, 1000, LocalDate.of(2020, 1, 2), "", null);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

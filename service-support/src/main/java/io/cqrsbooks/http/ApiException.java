@@ -76,6 +76,11 @@ public final class ApiException extends RuntimeException {
     return new ApiException(409, message, List.of());
   }
 
+  /** 409: a value that must be unique (e.g. a book's ISBN) is another's already; nothing was written. */
+  public static ApiException taken(String field, String message) {
+    return new ApiException(409, "conflict", List.of(new FieldError(field, message)));
+  }
+
   /** 422: understood, but what it names cannot be processed as it is (e.g. a dead letter that still fails). */
   public static ApiException unprocessable(String message, String field, String reason) {
     return new ApiException(422, message, List.of(new FieldError(field, reason)));
@@ -102,6 +107,18 @@ public final class ApiException extends RuntimeException {
   public static ApiException unavailable(String message) {
     return new ApiException(503, message, List.of());
   }
+
+  /**
+   * 503: the database connection was lost while committing, so whether the command took effect is unknown;
+   * the client reads the book (or retries with {@code If-Match}) rather than assuming either way.
+   */
+  public static ApiException outcomeUnknown() {
+    return new ApiException(503, OUTCOME_UNKNOWN, List.of());
+  }
+
+  /** The words of {@link #outcomeUnknown()}, for clients that tell it from "nothing was written". */
+  public static final String OUTCOME_UNKNOWN =
+      "the database connection was lost while committing: the command may have been applied; read before retrying";
 
   public int status() {
     return status;

@@ -1,6 +1,7 @@
 package io.cqrsbooks.system;
 
 import io.cqrsbooks.contract.Book;
+import io.cqrsbooks.http.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -147,7 +148,10 @@ final class BackgroundWriter implements AutoCloseable {
     }
   }
 
-  /** True for the expected status; a 404 is expected only for a book whose delete lost its answer (it took effect). */
+  /**
+   * True for the expected status; a 404 is expected only for a book whose delete lost its answer, or was told
+   * its outcome is unknown (it took effect).
+   */
   private boolean record(HttpResponse<Buffer> response, int expected, Long bid) {
     if (response.statusCode() == expected) {
       accepted.incrementAndGet();
@@ -158,6 +162,10 @@ final class BackgroundWriter implements AutoCloseable {
     }
     if (response.statusCode() == 503) {
       unavailable.incrementAndGet();
+      // The commit's answer was lost: it may have taken effect, exactly as when no answer came at all.
+      if (bid != null && ApiException.OUTCOME_UNKNOWN.equals(response.bodyAsJsonObject().getString("error"))) {
+        answerLost.add(bid);
+      }
       Waits.sleep(BACK_OFF_MILLIS);
     } else if (response.statusCode() == 404 && bid != null && answerLost.remove(bid)) {
       live.remove(bid);

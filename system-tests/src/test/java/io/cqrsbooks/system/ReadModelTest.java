@@ -11,6 +11,7 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.sqlclient.Tuple;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -166,10 +167,10 @@ class ReadModelTest extends SystemTest {
     long appliedBefore = system.queryStatus().toJson().getLong("eventsApplied");
 
     Book stored = system.mysqlBooks().stream().filter(b -> b.bid() == bid).findFirst().orElseThrow();
-    Book older = new Book(bid, "STALE", "", "", 9, 9, null, "", 2, stored.createdAt(), stored.updatedAt());
+    Book older = new Book(bid, "STALE", "", "", 9, 9, null, "", null, 2, stored.createdAt(), stored.updatedAt());
     publishEvent(BookEventType.BookUpdated, older);                          // out of order
     publishEvent(BookEventType.BookUpdated, stored);                         // duplicate of the newest
-    publishEvent(BookEventType.BookCreated, new Book(bid, "STALE", "", "", 9, 9, null, "", 1,
+    publishEvent(BookEventType.BookCreated, new Book(bid, "STALE", "", "", 9, 9, null, "", null, 1,
         stored.createdAt(), stored.createdAt()));                            // replay of the creation
     awaitProcessedUpTo(bid);
 
@@ -207,18 +208,19 @@ class ReadModelTest extends SystemTest {
   }
 
   /**
-   * An event written by a newer command side (a schema this reader does not know) is set aside with a reason
-   * naming its version, not applied as if it were understood; the book's later events still apply.
+   * An event written by a newer command side in a form this reader cannot read (its {@code readableFrom} is
+   * past this reader's schema) is set aside with a reason naming its version, not applied as if it were
+   * understood; the book's later events still apply.
    */
   @Test
-  void anEventOfANewerSchemaVersionIsSetAsideNamingItsVersion() {
+  void anEventOfANewerIncompatibleSchemaIsSetAsideNamingItsVersion() {
     HttpResponse<Buffer> created = system.createBook(book("Written by a newer command side", 1, 1));
     long bid = created.bodyAsJsonObject().getLong("bid");
     Book stored = BookJson.fromJson(created.bodyAsJsonObject());
-    Book newer = new Book(bid, "FROM THE FUTURE", "", "", 9, 9, null, "", 2, stored.createdAt(), stored.updatedAt());
+    Book newer = new Book(bid, "FROM THE FUTURE", "", "", 9, 9, null, "", null, 2, stored.createdAt(), stored.updatedAt());
     JsonObject event = new JsonObject(BookJson.encode(BookEvent.of(UUID.randomUUID().toString(),
         BookEventType.BookUpdated, bid, 2, Instant.now(), newer)))
-        .put("schemaVersion", BookEvent.SCHEMA_VERSION + 1);
+        .put("schemaVersion", BookEvent.SCHEMA_VERSION + 1).put("readableFrom", BookEvent.SCHEMA_VERSION + 1);
     long letters = system.queryStatus().deadLetters();
     system.publishRaw(String.valueOf(bid), event.encode());
     awaitTrue("the newer event set aside", Duration.ofSeconds(15), () -> system.queryStatus().deadLetters() == letters + 1);
@@ -229,6 +231,32 @@ class ReadModelTest extends SystemTest {
     HttpResponse<Buffer> updated = system.command(HttpMethod.PUT, "/api/books/" + bid, book("Updated by this side", 2, 2));
     assertEquals(200, system.get("/api/books/" + bid, "X-Consistency-Token", updated.getHeader("X-Consistency-Token"))
         .statusCode());
+  }
+
+  /**
+   * A newer command side that only added fields (its events say readers of this schema can read them) is
+   * applied by this query side: the fields it knows are projected, the others ignored.
+   */
+  @Test
+  void anEventOfANewerCompatibleSchemaIsAppliedIgnoringWhatThisReaderDoesNotKnow() {
+    HttpResponse<Buffer> created = system.createBook(book("Before the newer command side", 1, 1));
+    long bid = created.bodyAsJsonObject().getLong("bid");
+    Book stored = BookJson.fromJson(created.bodyAsJsonObject());
+    Book newer = new Book(bid, "Written by a newer command side", "", "", 9, 9, null, "", null, 2, stored.createdAt(),
+        stored.updatedAt());
+    JsonObject event = new JsonObject(BookJson.encode(BookEvent.of(UUID.randomUUID().toString(),
+        BookEventType.BookUpdated, bid, 2, Instant.now(), newer)))
+        .put("schemaVersion", BookEvent.SCHEMA_VERSION + 1).put("readableFrom", BookEvent.READABLE_FROM);
+    event.getJsonObject("book").put("subtitle", "a field this reader does not know");
+    // MySQL holds what that command side wrote, so the read model still equals it afterwards.
+    await(system.mysql().preparedQuery("UPDATE books SET title = ?, author = '', category = '', pages = 9, price = 9,"
+        + " published_date = NULL, description = '', version = 2 WHERE bid = ?").execute(Tuple.of(newer.title(), bid)));
+    system.publishRaw(String.valueOf(bid), event.encode());
+    awaitTrue("the newer event applied", Duration.ofSeconds(15),
+        () -> system.get("/api/books/" + bid).bodyAsJsonObject().getLong("version") == 2);
+    JsonObject book = system.get("/api/books/" + bid).bodyAsJsonObject();
+    assertEquals("Written by a newer command side", book.getString("title"));
+    assertFalse(book.containsKey("subtitle"));
   }
 
   @Test
@@ -266,7 +294,7 @@ class ReadModelTest extends SystemTest {
 
     // Damage the read model: lose one book, invent another, and hold a future version of a third.
     await(system.mongo().removeDocuments("books", new JsonObject().put("_id", kept)));
-    JsonObject ghost = BookJson.toJson(new Book(kept + 1_000_000, "Ghost", "", "", 1, 1, null, "", 1, Instant.now(), Instant.now()));
+    JsonObject ghost = BookJson.toJson(new Book(kept + 1_000_000, "Ghost", "", "", 1, 1, null, "", null, 1, Instant.now(), Instant.now()));
     await(system.mongo().insert("books", ghost.put("_id", kept + 1_000_000)));
     long newest = Long.parseLong(token.substring(0, token.indexOf('.')));
     await(system.mongo().updateCollection("books", new JsonObject().put("_id", newest),

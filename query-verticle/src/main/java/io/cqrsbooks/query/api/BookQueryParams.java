@@ -1,5 +1,6 @@
 package io.cqrsbooks.query.api;
 
+import io.cqrsbooks.contract.Isbn;
 import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.FieldError;
 import io.vertx.core.MultiMap;
@@ -17,7 +18,7 @@ final class BookQueryParams {
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
   static final int MAX_OFFSET = 1_000_000;
-  private static final Set<String> PARAMETERS = Set.of("limit", "offset", "sort", "q", "category", "minPrice", "maxPrice");
+  private static final Set<String> PARAMETERS = Set.of("limit", "offset", "sort", "q", "category", "minPrice", "maxPrice", "isbn");
 
   private BookQueryParams() {
   }
@@ -46,10 +47,19 @@ final class BookQueryParams {
     if (minPrice != null && maxPrice != null && minPrice > maxPrice) {
       errors.add(new FieldError("minPrice", "must not be greater than maxPrice"));
     }
+    String isbn = null;
+    String isbnText = text(params, "isbn", 20, errors);
+    if (isbnText != null) {
+      Isbn.Result result = Isbn.normalize(isbnText);
+      if (result.problem() != null) {
+        errors.add(new FieldError("isbn", result.problem()));
+      }
+      isbn = result.digits();
+    }
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
-    return new BookCriteria(limit, offset, sortField, descending, q, category, minPrice, maxPrice);
+    return new BookCriteria(limit, offset, sortField, descending, q, category, minPrice, maxPrice, isbn);
   }
 
   private static long number(MultiMap params, String name, long fallback, long min, long max, List<FieldError> errors) {

@@ -91,7 +91,7 @@ class ConsistencyWaiterTest {
 
   private static Book book(long bid, long version) {
     Instant at = Instant.parse("2026-01-01T00:00:00Z");
-    return new Book(bid, "Book " + bid, "An Author", "tests", 10, 100, LocalDate.of(2020, 1, 1), "", version, at, at);
+    return new Book(bid, "Book " + bid, "An Author", "tests", 10, 100, LocalDate.of(2020, 1, 1), "", null, version, at, at);
   }
 
   private static <T> T await(Future<T> future) throws Exception {

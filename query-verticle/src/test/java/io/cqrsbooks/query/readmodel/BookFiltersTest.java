@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BookFiltersTest {
 
   private static BookCriteria sortedBy(String field, boolean descending) {
-    return new BookCriteria(50, 0, field, descending, null, null, null, null);
+    return new BookCriteria(50, 0, field, descending, null, null, null, null, null);
   }
 
   @Test
@@ -27,12 +27,12 @@ class BookFiltersTest {
   @Test
   void buildsFiltersForSearchCategoryAndPriceRange() {
     assertEquals(new JsonObject(), BookFilters.filter(sortedBy("bid", true)));
-    JsonObject filter = BookFilters.filter(new BookCriteria(50, 0, "bid", true, "dune", "SF", 10L, 20L));
+    JsonObject filter = BookFilters.filter(new BookCriteria(50, 0, "bid", true, "dune", "SF", 10L, 20L, "9780306406157"));
     assertEquals("SF", filter.getString("category"));
     assertEquals(new JsonObject().put("$gte", 10L).put("$lte", 20L), filter.getJsonObject("price"));
     assertEquals(2, filter.getJsonArray("$or").size());
     assertEquals(new JsonObject().put("$lte", 20L),
-        BookFilters.filter(new BookCriteria(50, 0, "bid", true, null, null, null, 20L)).getJsonObject("price"));
+        BookFilters.filter(new BookCriteria(50, 0, "bid", true, null, null, null, 20L, null)).getJsonObject("price"));
   }
 
   @Test

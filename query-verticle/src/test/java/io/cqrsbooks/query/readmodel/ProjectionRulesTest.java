@@ -14,7 +14,7 @@ class ProjectionRulesTest {
 
   private static BookEvent updated(long bid, long version) {
     Instant now = Instant.parse("2026-01-01T00:00:00Z");
-    Book book = new Book(bid, "t" + version, "", "", 1, 1, null, "", version, now, now);
+    Book book = new Book(bid, "t" + version, "", "", 1, 1, null, "", null, version, now, now);
     return BookEvent.of("e" + bid + "-" + version, version == 1 ? BookEventType.BookCreated : BookEventType.BookUpdated,
         bid, version, now, book);
   }
