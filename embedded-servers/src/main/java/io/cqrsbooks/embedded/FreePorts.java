@@ -7,17 +7,21 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Picks a port nobody listens on, for servers that cannot bind port 0 themselves. The port is drawn
  * below the kernel's ephemeral range, so no outgoing connection and no port-0 server can be given it
- * between the pick and the bind (a CI run was lost to that race once).
+ * between the pick and the bind (a CI run was lost to that race once). A port is handed out once per JVM:
+ * two picks before either server binds must not get the same one (a test run lost Kafka's port to that).
  */
 public final class FreePorts {
 
   private static final int SPAN = 8000;
   private static final int DEFAULT_EPHEMERAL_START = 32768;
+  private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
   private FreePorts() {
   }
@@ -30,7 +34,7 @@ public final class FreePorts {
     int below = ephemeralRangeStart();
     for (int attempt = 0; attempt < 200; attempt++) {
       int port = ThreadLocalRandom.current().nextInt(below - SPAN, below);
-      if (bindable(port)) {
+      if (!HANDED_OUT.contains(port) && bindable(port) && HANDED_OUT.add(port)) {
         return port;
       }
     }
