@@ -105,6 +105,43 @@ try {
     await row(watcher, `${title} (edited)`).waitFor();
   });
 
+  await check('an edit that crosses someone else\'s shows both versions, and overwrites only when asked', async () => {
+    const edited = `${title} (edited)`;
+    await row(writer, edited).getByRole('button', { name: 'Edit' }).click();
+    await row(watcher, edited).getByRole('button', { name: 'Edit' }).click();
+    await watcher.fill('.book-form input[name=title]', `${title} (theirs)`);
+    await watcher.click('.book-form button[type=submit]');
+    await row(writer, `${title} (theirs)`).waitFor();
+    await writer.fill('.book-form input[name=title]', `${title} (mine)`);
+    await writer.click('.book-form button[type=submit]');
+    const conflict = writer.locator('.conflict');
+    await conflict.waitFor();
+    const theirs = await conflict.locator('tr[data-field=title] td.theirs').textContent();
+    const mine = await conflict.locator('tr[data-field=title] td.yours').textContent();
+    if (theirs !== `${title} (theirs)` || mine !== `${title} (mine)`) throw new Error(`conflict showed ${theirs} / ${mine}`);
+    if (await row(writer, `${title} (mine)`).count() !== 0) throw new Error('the stale edit was saved');
+    await conflict.getByRole('button', { name: 'Keep mine and overwrite' }).click();
+    await writer.click('.book-form button[type=submit]');
+    await row(writer, `${title} (mine)`).waitFor();
+    await row(watcher, `${title} (mine)`).waitFor();
+  });
+
+  await check('a field error marks its field for assistive technology', async () => {
+    await writer.fill('.book-form input[name=title]', 'Marked');
+    await writer.fill('.book-form input[name=pages]', '0');
+    await writer.fill('.book-form input[name=price]', '1');
+    await writer.click('.book-form button[type=submit]');
+    const pages = writer.locator('.book-form input[name=pages]');
+    await writer.locator('.field-error[data-field=pages]').waitFor();
+    if (await pages.getAttribute('aria-invalid') !== 'true') throw new Error('pages is not aria-invalid');
+    const describedBy = await pages.getAttribute('aria-describedby');
+    const message = await writer.locator(`[id="${describedBy}"]`).textContent();
+    if (!message.includes('between 1 and 100000')) throw new Error(`pages is described by: ${message}`);
+    await writer.fill('.book-form input[name=title]', '');
+    await writer.fill('.book-form input[name=pages]', '');
+    await writer.fill('.book-form input[name=price]', '');
+  });
+
   // The watcher loses its stream (the browser goes offline) while books are added; when it is back, the
   // browser reconnects with Last-Event-ID. BrowserTest runs the server with a replay window of 3 changes.
   const addBook = async (page, bookTitle) => {
@@ -139,7 +176,7 @@ try {
   });
 
   await check('a book is deleted only after confirmation', async () => {
-    const edited = `${title} (edited)`;
+    const edited = `${title} (mine)`;
     await row(writer, edited).getByRole('button', { name: 'Delete' }).click();
     await row(writer, edited).getByRole('button', { name: 'Yes, delete' }).click();
     await row(writer, edited).waitFor({ state: 'detached' });

@@ -51,8 +51,8 @@ export default function App() {
     setNotice({ kind: 'ok', text: 'Token accepted; you can change the catalogue.' });
   }
 
-  const save = (book) => (editing
-    ? run(() => updateBook(editing.bid, book, editing.version), `Saved “${book.title}”.`).then(() => setEditing(null))
+  const save = (book, baseVersion) => (editing
+    ? run(() => updateBook(editing.bid, book, baseVersion), `Saved “${book.title}”.`).then(() => setEditing(null))
     : run(() => createBook(book), `Added “${book.title}”.`));
 
   const remove = (book) => run(() => deleteBook(book.bid, book.version), `Deleted “${book.title}”.`)

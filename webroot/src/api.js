@@ -67,6 +67,20 @@ export async function listBooks({ q, sort, limit, offset }, token) {
   return body;
 }
 
+/**
+ * The book as the read model holds it once it has moved past {@code version} (someone else changed it):
+ * the consistency token "bid.version+1" makes the query wait for that. Null when it was deleted.
+ */
+export async function bookAfter(bid, version) {
+  try {
+    const { body } = await request(`/api/books/${bid}`, withToken(`${bid}.${version + 1}`));
+    return body;
+  } catch (error) {
+    if (error.status === 404) return null;
+    throw error;
+  }
+}
+
 async function command(path, method, { book, version } = {}) {
   const headers = { Authorization: `Bearer ${await commandToken()}` };
   if (book) headers['Content-Type'] = 'application/json';
