@@ -54,7 +54,10 @@ try {
     await writer.click('button[type=submit]');
     await row(writer, title).waitFor();
     const cells = await row(writer, title).locator('td').allTextContents();
-    if (!cells.includes('321') || !cells.includes('4500') || !cells.includes('2021-03-04') || !cells.includes(isbn)) {
+    // KRW (query.currency) in the browser's locale: no decimals, grouped, with its sign.
+    const price = await writer.evaluate(() => new Intl.NumberFormat(navigator.languages, { style: 'currency', currency: 'KRW' }).format(4500));
+    if (!price.includes('4,500') && !price.includes('4.500')) throw new Error(`the browser formats 4500 KRW as ${price}`);
+    if (!cells.includes('321') || !cells.includes(price) || !cells.includes('2021-03-04') || !cells.includes(isbn)) {
       throw new Error(`unexpected row: ${cells.join(' | ')}`);
     }
   });

@@ -1,5 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
-import { createBook, deleteBook, hasCommandToken, listBooks, updateBook, rememberCommandToken } from './api.js';
+import {
+  createBook, deleteBook, hasCommandToken, listBooks, priceFormatter, updateBook, rememberCommandToken,
+} from './api.js';
 import { useBookChanges } from './hooks/useBookChanges.js';
 import BookForm from './components/BookForm.jsx';
 import BookList from './components/BookList.jsx';
@@ -16,7 +18,10 @@ export default function App() {
   const [notice, setNotice] = useState(null);
   const [canCommand, setCanCommand] = useState(null);
 
+  const [formatPrice, setFormatPrice] = useState(() => String);
+
   useEffect(() => { hasCommandToken().then(setCanCommand, () => setCanCommand(false)); }, []);
+  useEffect(() => { priceFormatter().then((format) => setFormatPrice(() => format), () => {}); }, []);
 
   const load = useCallback(async (token) => {
     try {
@@ -68,7 +73,7 @@ export default function App() {
       <div className="layout">
         <section className="catalogue">
           <SearchBar query={query} onChange={(change) => setQuery({ ...query, ...change, offset: 0 })} />
-          <BookList books={page.items} onEdit={canCommand ? setEditing : null} onDelete={canCommand ? remove : null} />
+          <BookList books={page.items} formatPrice={formatPrice} onEdit={canCommand ? setEditing : null} onDelete={canCommand ? remove : null} />
           <Pager total={page.total} limit={query.limit} offset={query.offset}
                  onPage={(offset) => setQuery({ ...query, offset })} />
         </section>

@@ -28,6 +28,13 @@ async function commandToken() {
   return (await clientConfig()).commandToken || sessionStorage.getItem(STORED_TOKEN);
 }
 
+/** Formats a price (whole units of the configured currency) for the reader's locale. */
+export async function priceFormatter() {
+  const { currency } = await clientConfig();
+  const format = new Intl.NumberFormat(navigator.languages, { style: 'currency', currency });
+  return (price) => format.format(price);
+}
+
 /** Whether commands can be sent without asking the user for a token first. */
 export async function hasCommandToken() {
   return Boolean(await commandToken());

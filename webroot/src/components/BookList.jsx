@@ -1,6 +1,6 @@
 import { useState } from 'react';
 
-export default function BookList({ books, onEdit, onDelete }) {
+export default function BookList({ books, formatPrice, onEdit, onDelete }) {
   if (books.length === 0) {
     return <p className="empty">No books yet. Add one with the form.</p>;
   }
@@ -14,14 +14,14 @@ export default function BookList({ books, onEdit, onDelete }) {
       </thead>
       <tbody>
         {books.map((book) => (
-          <BookRow key={book.bid} book={book} onEdit={onEdit} onDelete={onDelete} />
+          <BookRow key={book.bid} book={book} formatPrice={formatPrice} onEdit={onEdit} onDelete={onDelete} />
         ))}
       </tbody>
     </table>
   );
 }
 
-function BookRow({ book, onEdit, onDelete }) {
+function BookRow({ book, formatPrice, onEdit, onDelete }) {
   const [confirming, setConfirming] = useState(false);
   return (
     <tr data-bid={book.bid}>
@@ -29,7 +29,7 @@ function BookRow({ book, onEdit, onDelete }) {
       <td>{book.author}</td>
       <td>{book.category}</td>
       <td className="num">{book.pages}</td>
-      <td className="num">{book.price}</td>
+      <td className="num price">{formatPrice(book.price)}</td>
       <td>{book.publishedDate || ''}</td>
       <td className="isbn">{book.isbn || ''}</td>
       <td className="actions">

@@ -11,6 +11,7 @@ import java.time.Duration;
 /**
  * The query side's part of the configuration, read and checked in {@link #from}.
  *
+ * @param currency the ISO 4217 code the UI shows prices in (prices are whole units of it)
  * @param commandPort where the browser finds the command API when {@code commandUrl} is empty (the command
  *     side's {@code httpPort}, on the host the page was loaded from)
  */
@@ -20,6 +21,7 @@ public record QuerySettings(
     HttpLimits http,
     String commandUrl,
     int commandPort,
+    String currency,
     Duration consistencyTimeout,
     int bootstrapBatchSize,
     boolean joinCurrentReadModel,
@@ -38,6 +40,7 @@ public record QuerySettings(
         HttpLimits.from(config),
         config.text("query.commandUrl"),
         commandPort,
+        currency(config),
         config.millis("query.consistencyTimeoutMillis"),
         config.positive("query.bootstrapBatchSize"),
         config.oneOf("query.bootstrap", java.util.List.of("auto", "copy")).equals("auto"),
@@ -50,8 +53,17 @@ public record QuerySettings(
         MongoSettings.from(config));
   }
 
+  /** The ISO 4217 code the UI formats prices in: three capital letters. */
+  private static String currency(Config config) {
+    String code = config.text("query.currency");
+    if (!code.matches("[A-Z]{3}")) {
+      throw config.invalid("query.currency", "must be an ISO 4217 currency code such as KRW, EUR or USD, got '" + code + "'");
+    }
+    return code;
+  }
+
   public QuerySettings withAuth(AuthSettings auth) {
-    return new QuerySettings(httpPort, instances, http, commandUrl, commandPort, consistencyTimeout, bootstrapBatchSize,
+    return new QuerySettings(httpPort, instances, http, commandUrl, commandPort, currency, consistencyTimeout, bootstrapBatchSize,
         joinCurrentReadModel, readModelCheckEvery, changeReplayWindow, changeStreamBufferBytes, auth, mysql, kafka, mongo);
   }
 }

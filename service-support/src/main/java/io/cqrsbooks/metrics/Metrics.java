@@ -18,8 +18,9 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 
-import java.time.Duration;
 import java.util.EnumSet;
+import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * One process's meters: a Prometheus registry when metrics are on, a registry that records nothing when
@@ -43,6 +44,8 @@ public final class Metrics {
       return disabled();
     }
     PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // Recorded on every request, asked for by nobody: byte sizes and counts. Denied meters record nothing.
+    prometheus.config().meterFilter(MeterFilter.deny(id -> UNREAD_HTTP_METERS.contains(id.getName())));
     prometheus.config().meterFilter(new MeterFilter() {
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
@@ -59,14 +62,22 @@ public final class Metrics {
     return new Metrics(new MetricsSettings(false, 0), new CompositeMeterRegistry(), null);
   }
 
-  /** Histogram buckets from 1 ms to 10 s: the range a request or an event's trip falls in. */
+  /**
+   * Thirteen histogram buckets from 1 ms to 10 s (1-2.5-5 steps): the range a request or an event's trip
+   * falls in, fine enough for a p99 across processes, and cheap to record (Micrometer's own percentile
+   * histogram for that range has 61 buckets).
+   */
   private static DistributionStatisticConfig latencyHistogram() {
     return DistributionStatisticConfig.builder()
-        .percentilesHistogram(true)
-        .minimumExpectedValue((double) Duration.ofMillis(1).toNanos())
-        .maximumExpectedValue((double) Duration.ofSeconds(10).toNanos())
+        .percentilesHistogram(false)
+        .serviceLevelObjectives(LATENCY_BUCKETS)
         .build();
   }
+
+  private static final double[] LATENCY_BUCKETS = Stream.of(1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000)
+      .mapToDouble(millis -> millis.doubleValue() * 1_000_000).toArray();
+  private static final Set<String> UNREAD_HTTP_METERS = Set.of("vertx.http.server.request.bytes",
+      "vertx.http.server.response.bytes", "vertx.http.server.bytes.read", "vertx.http.server.bytes.written");
 
   public MeterRegistry registry() {
     return registry;

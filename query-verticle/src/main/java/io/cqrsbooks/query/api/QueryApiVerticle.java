@@ -105,7 +105,7 @@ public final class QueryApiVerticle extends VerticleBase {
    * to a browser on this machine (a loopback client); anywhere else the UI asks its user for a token.
    */
   private void clientConfig(RoutingContext ctx) {
-    JsonObject config = new JsonObject().put("commandUrl", commandUrl(ctx));
+    JsonObject config = new JsonObject().put("commandUrl", commandUrl(ctx)).put("currency", settings.currency());
     if (localCommandToken.isPresent() && isLoopback(ctx)) {
       config.put("commandToken", localCommandToken.get());
     }
