@@ -185,6 +185,32 @@ try {
     await row(writer, edited).waitFor({ state: 'detached' });
     await row(watcher, edited).waitFor({ state: 'detached' });
   });
+  await check('a burst of changes reloads the list a few times a second, not once per change', async () => {
+    const lists = [];
+    const counting = (request) => {
+      if (new URL(request.url()).pathname === '/api/books') lists.push(Date.now());
+    };
+    watcher.on('request', counting);
+    const burst = 40;
+    await writer.evaluate(async (count) => {
+      const config = await (await fetch('/api/config')).json();
+      for (let i = 0; i < count; i++) {
+        await fetch(`${config.commandUrl}/api/books`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${config.commandToken}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ title: `Burst ${i}`, pages: 1, price: 1 }),
+        });
+      }
+    }, burst);
+    await row(watcher, `Burst ${burst - 1}`).waitFor();
+    await watcher.waitForTimeout(1500);
+    watcher.off('request', counting);
+    const seconds = (lists[lists.length - 1] - lists[0]) / 1000;
+    if (lists.length > 2 * seconds + 3 || lists.length >= burst) {
+      throw new Error(`${lists.length} list reloads in ${seconds.toFixed(1)} s for ${burst} changes`);
+    }
+  });
+
   // A browser that is not on the server's machine is not handed a token: here the page sees /api/config
   // without it (the answer is rewritten in the browser), and must ask for one before offering commands.
   const remote = await (await browser.newContext()).newPage();

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import {
   createBook, deleteBook, hasCommandToken, listBooks, priceFormatter, updateBook, rememberCommandToken,
 } from './api.js';
@@ -10,6 +10,8 @@ import SearchBar from './components/SearchBar.jsx';
 import TokenForm from './components/TokenForm.jsx';
 
 const PAGE_SIZE = 20;
+/** Live changes reload the list at most this often, whatever their rate (the last change always gets one). */
+const RELOAD_EVERY_MILLIS = 500;
 
 export default function App() {
   const [query, setQuery] = useState({ q: '', sort: '-bid', limit: PAGE_SIZE, offset: 0 });
@@ -23,16 +25,26 @@ export default function App() {
   useEffect(() => { hasCommandToken().then(setCanCommand, () => setCanCommand(false)); }, []);
   useEffect(() => { priceFormatter().then((format) => setFormatPrice(() => format), () => {}); }, []);
 
+  // Each load is numbered; an answer older than the one on screen is dropped, so a slow response to an
+  // earlier request never replaces a newer list.
+  const requested = useRef(0);
+  const shown = useRef(0);
   const load = useCallback(async (token) => {
+    const mine = ++requested.current;
     try {
-      setPage(await listBooks(query, token));
+      const answer = await listBooks(query, token);
+      if (mine > shown.current) {
+        shown.current = mine;
+        setPage(answer);
+      }
     } catch (error) {
       setNotice({ kind: 'error', text: error.message });
     }
   }, [query]);
 
   useEffect(() => { load(); }, [load]);
-  const live = useBookChanges(() => load());
+  const reloadSoon = useThrottled(load, RELOAD_EVERY_MILLIS);
+  const live = useBookChanges(() => reloadSoon());
 
   // After a command, the list is read with its consistency token, so it always shows the change.
   async function run(action, message) {
@@ -87,4 +99,27 @@ export default function App() {
       </div>
     </main>
   );
+}
+
+/**
+ * {@code action} at most once per {@code millis}: the first call runs at once, calls within the period are
+ * joined into one run at its end, so the last call is never lost.
+ */
+function useThrottled(action, millis) {
+  const latest = useRef(action);
+  const last = useRef(0);
+  const timer = useRef(null);
+  latest.current = action;
+  useEffect(() => () => clearTimeout(timer.current), []);
+  return useCallback(() => {
+    if (timer.current) return;
+    const wait = last.current + millis - Date.now();
+    const run = () => {
+      timer.current = null;
+      last.current = Date.now();
+      latest.current();
+    };
+    if (wait <= 0) run();
+    else timer.current = setTimeout(run, wait);
+  }, [millis]);
 }

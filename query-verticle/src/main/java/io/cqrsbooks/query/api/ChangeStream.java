@@ -24,6 +24,11 @@ import java.util.Set;
  * first receives the changes it missed, from the {@link ChangeWindow}; one too far behind receives a
  * {@code reload} event instead. A client whose buffer fills (it reads too slowly) gets a final
  * {@code closing} event and is closed, so one slow reader cannot grow the server's memory.
+ *
+ * <p>Frames are written to each client at most once per {@value #COALESCE_MILLIS} ms: the first frame after a
+ * quiet spell goes out at once, and frames arriving meanwhile are joined into the next write. Under a
+ * stream of changes a client then costs one write (one chunk, one system call) per period instead of one
+ * per change.
  */
 final class ChangeStream {
 
@@ -32,18 +37,26 @@ final class ChangeStream {
   private static final long MAX_HEARTBEAT_MILLIS = 15_000;
   /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
   private static final long CLOSE_GRACE_MILLIS = 30_000;
+  static final long COALESCE_MILLIS = 20;
 
   private final Vertx vertx;
   private final ChangeWindow window;
   private final QueryStatus status;
   private final int bufferBytes;
   private final Set<Client> open = new LinkedHashSet<>();
+  /** Clients with frames waiting for the next write, in the order they got their first one. */
+  private final Set<Client> waiting = new LinkedHashSet<>();
+  private boolean flushScheduled;
+  private long lastFlushNanos;
 
   /** One open stream and the position of the last change it was sent. */
   private static final class Client {
     final HttpServerResponse response;
     final HttpConnection connection;
     FeedPosition cursor;
+    /** Frames waiting for the next write: a frame shared with other clients until a second one joins it. */
+    Buffer pending;
+    boolean pendingOwned;
 
     Client(HttpServerResponse response, HttpConnection connection) {
       this.response = response;
@@ -116,6 +129,8 @@ final class ChangeStream {
   }
 
   private void forget(Client client) {
+    waiting.remove(client);
+    client.pending = null;
     if (open.remove(client)) {
       status.streamClosed();
     }
@@ -147,14 +162,55 @@ final class ChangeStream {
     write(client, Buffer.buffer(frame));
   }
 
+  /** Queues a frame for the client's next write. */
   private void write(Client client, Buffer frame) {
     if (!open.contains(client)) {
       return;
     }
-    if (client.response.writeQueueFull()) {
-      closeSlow(client);
+    if (client.pending == null) {
+      client.pending = frame;
+      client.pendingOwned = false;
+      waiting.add(client);
     } else {
-      client.response.write(frame);
+      if (!client.pendingOwned) {
+        client.pending = Buffer.buffer(client.pending.length() * 4).appendBuffer(client.pending);
+        client.pendingOwned = true;
+      }
+      client.pending.appendBuffer(frame);
+    }
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    if (flushScheduled) {
+      return;
+    }
+    flushScheduled = true;
+    long sinceLast = (System.nanoTime() - lastFlushNanos) / 1_000_000;
+    if (sinceLast >= COALESCE_MILLIS) {
+      vertx.runOnContext(now -> flush());
+    } else {
+      vertx.setTimer(COALESCE_MILLIS - sinceLast, later -> flush());
+    }
+  }
+
+  /** One write per waiting client, of everything queued for it; a client whose buffer is full is closed. */
+  private void flush() {
+    flushScheduled = false;
+    lastFlushNanos = System.nanoTime();
+    List<Client> due = List.copyOf(waiting);
+    waiting.clear();
+    for (Client client : due) {
+      Buffer frames = client.pending;
+      client.pending = null;
+      if (!open.contains(client) || frames == null) {
+        continue;
+      }
+      if (client.response.writeQueueFull()) {
+        closeSlow(client);
+      } else {
+        client.response.write(frames);
+      }
     }
   }
 
