@@ -178,6 +178,38 @@ try {
     await missWhileOffline(5, 'Missed beyond the window');
   });
 
+  await check('a book has a page of its own, at a link that survives a reload, and back returns to the list', async () => {
+    await row(writer, `${title} (mine)`).locator('td.title a').click();
+    await writer.locator('.book-details').waitFor();
+    if (!/#\/books\/\d+$/.test(writer.url())) throw new Error(`the page is at ${writer.url()}`);
+    await writer.reload();
+    const details = writer.locator('.book-details');
+    await details.locator('h2', { hasText: `${title} (mine)` }).waitFor();
+    if (await details.locator('.isbn').textContent() !== isbn) throw new Error('the ISBN is not on the book\'s page');
+    if (Number(await details.locator('.version').textContent()) < 3) throw new Error('the version is not the latest');
+    await writer.goBack();
+    await row(writer, `${title} (mine)`).waitFor();
+  });
+
+  await check('the search is in the URL: a reload keeps it, back undoes it', async () => {
+    await writer.locator('.search select').selectOption('title');
+    await writer.fill('.search input[type=search]', 'Missed while offline');
+    await writer.waitForFunction(() => new URLSearchParams(window.location.hash.split('?')[1]).get('q') === 'Missed while offline');
+    await writer.reload();
+    if (await writer.locator('.search input[type=search]').inputValue() !== 'Missed while offline') {
+      throw new Error('the search was lost on reload');
+    }
+    await writer.locator('td.title', { hasText: 'Missed while offline' }).nth(1).waitFor();
+    const titles = await writer.locator('td.title').allTextContents();
+    if (titles.length !== 2 || !titles.every((t) => t.startsWith('Missed while offline'))) {
+      throw new Error(`the search shows ${titles.join(' | ')}`);
+    }
+    await writer.goBack();
+    await writer.waitForFunction(() => !window.location.hash.includes('sort=title'));
+    await writer.goto(BASE_URL);
+    await row(writer, `${title} (mine)`).waitFor();
+  });
+
   await check('a book is deleted only after confirmation', async () => {
     const edited = `${title} (mine)`;
     await row(writer, edited).getByRole('button', { name: 'Delete' }).click();

@@ -3,6 +3,8 @@ import {
   createBook, deleteBook, hasCommandToken, listBooks, priceFormatter, updateBook, rememberCommandToken,
 } from './api.js';
 import { useBookChanges } from './hooks/useBookChanges.js';
+import { useHashRoute } from './hooks/useHashRoute.js';
+import BookDetails from './components/BookDetails.jsx';
 import BookForm from './components/BookForm.jsx';
 import BookList from './components/BookList.jsx';
 import Pager from './components/Pager.jsx';
@@ -14,7 +16,24 @@ const PAGE_SIZE = 20;
 const RELOAD_EVERY_MILLIS = 500;
 
 export default function App() {
-  const [query, setQuery] = useState({ q: '', sort: '-bid', limit: PAGE_SIZE, offset: 0 });
+  const [route, navigate] = useHashRoute();
+  const query = {
+    q: route.params.get('q') || '',
+    sort: route.params.get('sort') || '-bid',
+    limit: PAGE_SIZE,
+    offset: Math.max(0, Number(route.params.get('offset')) || 0),
+  };
+  const queryKey = `${query.q}|${query.sort}|${query.offset}`;
+  // A new search, order or page is a new history entry; typing in the search box replaces the current one.
+  const setQuery = (change, options) => {
+    const next = { ...query, ...change };
+    const params = new URLSearchParams();
+    if (next.q) params.set('q', next.q);
+    if (next.sort !== '-bid') params.set('sort', next.sort);
+    if (next.offset) params.set('offset', String(next.offset));
+    navigate(`#/?${params}`, options);
+  };
+  const [changes, setChanges] = useState(0);
   const [page, setPage] = useState({ items: [], total: 0 });
   const [editing, setEditing] = useState(null);
   const [notice, setNotice] = useState(null);
@@ -40,11 +59,14 @@ export default function App() {
     } catch (error) {
       setNotice({ kind: 'error', text: error.message });
     }
-  }, [query]);
+  }, [queryKey]); // the query's content, not the object made anew at each render
 
   useEffect(() => { load(); }, [load]);
   const reloadSoon = useThrottled(load, RELOAD_EVERY_MILLIS);
-  const live = useBookChanges(() => reloadSoon());
+  const live = useBookChanges(() => {
+    setChanges((count) => count + 1);
+    reloadSoon();
+  });
 
   // After a command, the list is read with its consistency token, so it always shows the change.
   async function run(action, message) {
@@ -84,10 +106,18 @@ export default function App() {
       {notice && <p className={`notice ${notice.kind}`} role="status">{notice.text}</p>}
       <div className="layout">
         <section className="catalogue">
-          <SearchBar query={query} onChange={(change) => setQuery({ ...query, ...change, offset: 0 })} />
-          <BookList books={page.items} formatPrice={formatPrice} onEdit={canCommand ? setEditing : null} onDelete={canCommand ? remove : null} />
-          <Pager total={page.total} limit={query.limit} offset={query.offset}
-                 onPage={(offset) => setQuery({ ...query, offset })} />
+          {route.bid !== null ? (
+            <BookDetails bid={route.bid} formatPrice={formatPrice} changed={changes} />
+          ) : (
+            <>
+              <SearchBar query={query}
+                         onChange={(change) => setQuery({ ...change, offset: 0 }, { replace: 'q' in change })} />
+              <BookList books={page.items} formatPrice={formatPrice} onEdit={canCommand ? setEditing : null}
+                        onDelete={canCommand ? remove : null} />
+              <Pager total={page.total} limit={query.limit} offset={query.offset}
+                     onPage={(offset) => setQuery({ offset })} />
+            </>
+          )}
         </section>
         <aside>
           {canCommand === true && (

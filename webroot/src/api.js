@@ -74,6 +74,12 @@ export async function listBooks({ q, sort, limit, offset }, token) {
   return body;
 }
 
+/** One book as the read model holds it; fails with status 404 when there is none. */
+export async function getBook(bid) {
+  const { body } = await request(`/api/books/${bid}`);
+  return body;
+}
+
 /**
  * The book as the read model holds it once it has moved past {@code version} (someone else changed it):
  * the consistency token "bid.version+1" makes the query wait for that. Null when it was deleted.

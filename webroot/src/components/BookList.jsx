@@ -25,7 +25,7 @@ function BookRow({ book, formatPrice, onEdit, onDelete }) {
   const [confirming, setConfirming] = useState(false);
   return (
     <tr data-bid={book.bid}>
-      <td className="title">{book.title}</td>
+      <td className="title"><a href={`#/books/${book.bid}`}>{book.title}</a></td>
       <td>{book.author}</td>
       <td>{book.category}</td>
       <td className="num">{book.pages}</td>
