@@ -1,6 +1,7 @@
 // Browser test of the UI in headless Debian Chromium (playwright-core, no browser download).
 // BASE_URL points at a running query side; run by system-tests' BrowserTest, or by hand:
 //   BASE_URL=http://localhost:8080 COMMAND_TOKEN=$(../run.sh token) npm run e2e
+import { readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 const BASE_URL = process.env.BASE_URL || 'http://localhost:8080';
@@ -9,6 +10,18 @@ const COMMAND_TOKEN = process.env.COMMAND_TOKEN || '';
 const TIMEOUT = 15_000;
 
 const results = [];
+const AXE = await readFile(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
+
+/** axe-core's WCAG 2.1 A/AA violations on the page as it is now (run through the debugger, so the CSP allows it). */
+async function accessibilityViolations(page) {
+  await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const { violations } = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
+    });
+    return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
 
 async function check(name, body) {
   try {
@@ -208,6 +221,22 @@ try {
     await writer.waitForFunction(() => !window.location.hash.includes('sort=title'));
     await writer.goto(BASE_URL);
     await row(writer, `${title} (mine)`).waitFor();
+  });
+
+  await check('axe-core finds no WCAG 2.1 AA violation on the list, the form, its field errors and a book\'s page', async () => {
+    const found = [];
+    const audit = async (view) => (await accessibilityViolations(writer)).forEach((v) => found.push(`${view}: ${v}`));
+    await audit('list and form');
+    await writer.fill('.book-form input[name=title]', '');
+    await writer.click('.book-form button[type=submit]');
+    await writer.locator('.field-error[data-field=title]').waitFor();
+    await audit('field errors');
+    await row(writer, `${title} (mine)`).locator('td.title a').click();
+    await writer.locator('.book-details h2').waitFor();
+    await audit('book page');
+    await writer.goBack();
+    await row(writer, `${title} (mine)`).waitFor();
+    if (found.length > 0) throw new Error(found.join('\n'));
   });
 
   await check('a book is deleted only after confirmation', async () => {
