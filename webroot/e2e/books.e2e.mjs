@@ -84,6 +84,16 @@ try {
     await row(watcher, title).waitFor();
   });
 
+  await check('the pipeline panel shows how long the writer\'s book took to appear, and the read side\'s lag', async () => {
+    const entry = writer.locator('.pipeline li', { hasText: title });
+    await entry.waitFor();
+    const visibleMs = Number(await entry.getAttribute('data-visible-ms'));
+    if (!(visibleMs >= 0 && visibleMs < TIMEOUT)) throw new Error(`visible after ${visibleMs} ms`);
+    if (!/^\d+ ms \+ \d+ ms$/.test(await entry.locator('.times').textContent())) throw new Error('no times shown');
+    const lag = await writer.locator('.pipeline .lag').textContent();
+    if (!/^Read side: \d+ events? behind\.$/.test(lag)) throw new Error(`the lag reads: ${lag}`);
+  });
+
   await check('an invalid price shows the server\'s error beside the field', async () => {
     await writer.fill('input[name=title]', 'Bad price');
     await writer.fill('input[name=pages]', '10');

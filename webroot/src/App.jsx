@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
-  createBook, deleteBook, hasCommandToken, listBooks, priceFormatter, updateBook, rememberCommandToken,
+  createBook, deleteBook, hasCommandToken, listBooks, priceFormatter, readSideLag, updateBook, rememberCommandToken,
 } from './api.js';
 import { useBookChanges } from './hooks/useBookChanges.js';
 import { useHashRoute } from './hooks/useHashRoute.js';
@@ -8,12 +8,15 @@ import BookDetails from './components/BookDetails.jsx';
 import BookForm from './components/BookForm.jsx';
 import BookList from './components/BookList.jsx';
 import Pager from './components/Pager.jsx';
+import PipelinePanel from './components/PipelinePanel.jsx';
 import SearchBar from './components/SearchBar.jsx';
 import TokenForm from './components/TokenForm.jsx';
 
 const PAGE_SIZE = 20;
 /** Live changes reload the list at most this often, whatever their rate (the last change always gets one). */
 const RELOAD_EVERY_MILLIS = 500;
+const PIPELINE_ENTRIES = 8;
+const STATUS_EVERY_MILLIS = 2000;
 
 export default function App() {
   const [route, navigate] = useHashRoute();
@@ -34,6 +37,15 @@ export default function App() {
     navigate(`#/?${params}`, options);
   };
   const [changes, setChanges] = useState(0);
+  const [pipeline, setPipeline] = useState([]);
+  const [lag, setLag] = useState(null);
+
+  useEffect(() => {
+    const poll = () => readSideLag().then(setLag, () => setLag(null));
+    poll();
+    const timer = setInterval(poll, STATUS_EVERY_MILLIS);
+    return () => clearInterval(timer);
+  }, []);
   const [page, setPage] = useState({ items: [], total: 0 });
   const [editing, setEditing] = useState(null);
   const [notice, setNotice] = useState(null);
@@ -71,9 +83,13 @@ export default function App() {
   // After a command, the list is read with its consistency token, so it always shows the change.
   async function run(action, message) {
     try {
+      const started = performance.now();
       const { token } = await action();
+      const accepted = performance.now();
       setNotice({ kind: 'ok', text: message });
       await load(token);
+      const entry = { id: token, what: message, acceptedMs: accepted - started, visibleMs: performance.now() - accepted };
+      setPipeline((entries) => [entry, ...entries].slice(0, PIPELINE_ENTRIES));
     } catch (error) {
       if (error.status === 401) {
         setCanCommand(false);
@@ -125,6 +141,7 @@ export default function App() {
                       book={editing} onSave={save} onCancel={() => setEditing(null)} />
           )}
           {canCommand === false && <TokenForm onToken={signIn} />}
+          <PipelinePanel entries={pipeline} lag={lag} />
         </aside>
       </div>
     </main>

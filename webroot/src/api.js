@@ -74,6 +74,12 @@ export async function listBooks({ q, sort, limit, offset }, token) {
   return body;
 }
 
+/** Events the read side has still to apply (its consumers' lag, from /status). */
+export async function readSideLag() {
+  const { body } = await request('/status');
+  return body.lag.total;
+}
+
 /** One book as the read model holds it; fails with status 404 when there is none. */
 export async function getBook(bid) {
   const { body } = await request(`/api/books/${bid}`);
