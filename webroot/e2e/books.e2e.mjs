@@ -282,6 +282,20 @@ try {
     }
   });
 
+  await check('the UI speaks Korean when asked or when the browser does, remembers it, and switches back', async () => {
+    await writer.locator('select.language').selectOption('ko');
+    await writer.locator('.book-form h2', { hasText: '책 추가' }).waitFor();
+    if (await writer.evaluate(() => document.documentElement.lang) !== 'ko') throw new Error('<html lang> is not ko');
+    await writer.reload();
+    await writer.locator('table.books th', { hasText: '제목' }).waitFor();
+    await writer.locator('select.language').selectOption('en');
+    await writer.locator('.book-form h2', { hasText: 'Add a book' }).waitFor();
+    const korean = await (await browser.newContext({ locale: 'ko-KR' })).newPage();
+    await korean.goto(BASE_URL);
+    await korean.locator('table.books th', { hasText: '제목' }).waitFor({ timeout: TIMEOUT });
+    await korean.context().close();
+  });
+
   // A browser that is not on the server's machine is not handed a token: here the page sees /api/config
   // without it (the answer is rewritten in the browser), and must ask for one before offering commands.
   const remote = await (await browser.newContext()).newPage();

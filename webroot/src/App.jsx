@@ -4,6 +4,7 @@ import {
 } from './api.js';
 import { useBookChanges } from './hooks/useBookChanges.js';
 import { useHashRoute } from './hooks/useHashRoute.js';
+import { LANGUAGES, useI18n } from './i18n.jsx';
 import BookDetails from './components/BookDetails.jsx';
 import BookForm from './components/BookForm.jsx';
 import BookList from './components/BookList.jsx';
@@ -19,6 +20,7 @@ const PIPELINE_ENTRIES = 8;
 const STATUS_EVERY_MILLIS = 2000;
 
 export default function App() {
+  const { t, language, setLanguage } = useI18n();
   const [route, navigate] = useHashRoute();
   const query = {
     q: route.params.get('q') || '',
@@ -94,7 +96,7 @@ export default function App() {
       if (error.status === 401) {
         setCanCommand(false);
         setEditing(null);
-        setNotice({ kind: 'error', text: 'Your command token was not accepted; enter a valid one.' });
+        setNotice({ kind: 'error', text: t('tokenNotAccepted') });
       }
       throw error;
     }
@@ -103,21 +105,24 @@ export default function App() {
   async function signIn(token) {
     await rememberCommandToken(token);
     setCanCommand(true);
-    setNotice({ kind: 'ok', text: 'Token accepted; you can change the catalogue.' });
+    setNotice({ kind: 'ok', text: t('tokenAccepted') });
   }
 
   const save = (book, baseVersion) => (editing
-    ? run(() => updateBook(editing.bid, book, baseVersion), `Saved “${book.title}”.`).then(() => setEditing(null))
-    : run(() => createBook(book), `Added “${book.title}”.`));
+    ? run(() => updateBook(editing.bid, book, baseVersion), t('saved', { title: book.title })).then(() => setEditing(null))
+    : run(() => createBook(book), t('added_', { title: book.title })));
 
-  const remove = (book) => run(() => deleteBook(book.bid, book.version), `Deleted “${book.title}”.`)
+  const remove = (book) => run(() => deleteBook(book.bid, book.version), t('deleted', { title: book.title }))
     .catch((error) => error.status === 401 || setNotice({ kind: 'error', text: error.message }));
 
   return (
     <main>
       <header>
         <h1>cqrs-books</h1>
-        <span className={live ? 'live on' : 'live'} title="live updates">{live ? '● live' : '○ offline'}</span>
+        <span className={live ? 'live on' : 'live'} title={t('liveTitle')}>{live ? t('live') : t('offline')}</span>
+        <select className="language" aria-label={t('language')} value={language} onChange={(e) => setLanguage(e.target.value)}>
+          {LANGUAGES.map(([code, name]) => <option key={code} value={code} lang={code}>{name}</option>)}
+        </select>
       </header>
       {notice && <p className={`notice ${notice.kind}`} role="status">{notice.text}</p>}
       <div className="layout">

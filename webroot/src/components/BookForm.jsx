@@ -1,15 +1,17 @@
 import { useId, useState } from 'react';
 import { ApiError, bookAfter } from '../api.js';
+import { useI18n } from '../i18n.jsx';
 
+/** Each field with the message key of its label. */
 const FIELDS = [
-  { name: 'title', label: 'Title', required: true },
-  { name: 'author', label: 'Author' },
-  { name: 'category', label: 'Category' },
-  { name: 'pages', label: 'Pages', type: 'number', required: true },
-  { name: 'price', label: 'Price', type: 'number', required: true },
-  { name: 'publishedDate', label: 'Published', type: 'date' },
-  { name: 'isbn', label: 'ISBN-13', placeholder: '978-0-306-40615-7' },
-  { name: 'description', label: 'Description', multiline: true },
+  { name: 'title', label: 'title', required: true },
+  { name: 'author', label: 'author' },
+  { name: 'category', label: 'category' },
+  { name: 'pages', label: 'pages', type: 'number', required: true },
+  { name: 'price', label: 'price', type: 'number', required: true },
+  { name: 'publishedDate', label: 'published', type: 'date' },
+  { name: 'isbn', label: 'isbn13', placeholder: '978-0-306-40615-7' },
+  { name: 'description', label: 'description', multiline: true },
 ];
 
 function initialValues(book) {
@@ -35,6 +37,7 @@ function toRequest(values) {
 const shown = (book, name) => String(book?.[name] ?? '');
 
 export default function BookForm({ book, onSave, onCancel }) {
+  const { t } = useI18n();
   const [values, setValues] = useState(() => initialValues(book));
   // The version this edit is based on: the book's, or theirs once the user chose to overwrite a conflict.
   const [baseVersion, setBaseVersion] = useState(book?.version);
@@ -61,7 +64,7 @@ export default function BookForm({ book, onSave, onCancel }) {
       const fieldErrors = error instanceof ApiError ? error.fieldErrors() : {};
       const named = Object.keys(fieldErrors).filter((name) => FIELDS.some((field) => field.name === name));
       setErrors(fieldErrors);
-      setFormError(named.length > 0 ? 'Please correct the fields marked in red.' : error.message);
+      setFormError(named.length > 0 ? t('correctFields') : error.message);
     } finally {
       setBusy(false);
     }
@@ -73,7 +76,7 @@ export default function BookForm({ book, onSave, onCancel }) {
       const theirs = await bookAfter(book.bid, baseVersion);
       setConflict({ theirs });
     } catch (error) {
-      setFormError(`The book was changed by someone else, and it could not be read again: ${error.message}`);
+      setFormError(t('changedUnreadable', { error: error.message }));
     }
   }
 
@@ -86,12 +89,12 @@ export default function BookForm({ book, onSave, onCancel }) {
   function keepMine() {
     setBaseVersion(conflict.theirs.version);
     setConflict(null);
-    setFormError(`Your changes are kept; saving now replaces version ${conflict.theirs.version}.`);
+    setFormError(t('keptMine', { version: conflict.theirs.version }));
   }
 
   return (
     <form className="book-form" onSubmit={submit} noValidate>
-      <h2>{book ? `Edit “${book.title}”` : 'Add a book'}</h2>
+      <h2>{book ? t('editBook', { title: book.title }) : t('addBook')}</h2>
       {conflict && <Conflict theirs={conflict.theirs} values={values} onTheirs={useTheirs} onMine={keepMine}
                              onClose={onCancel} />}
       {FIELDS.map(({ name, label, type, multiline, required, placeholder }) => {
@@ -99,7 +102,7 @@ export default function BookForm({ book, onSave, onCancel }) {
         const aria = { 'aria-invalid': invalid || undefined, 'aria-describedby': invalid ? `${id}-${name}-error` : undefined };
         return (
           <label key={name} className={invalid ? 'invalid' : ''}>
-            <span>{label}{required && ' *'}</span>
+            <span>{t(label)}{required && ' *'}</span>
             {multiline ? (
               <textarea name={name} rows={3} value={values[name]} {...aria}
                         onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
@@ -113,8 +116,8 @@ export default function BookForm({ book, onSave, onCancel }) {
       })}
       {formError && <p className="form-error" role="alert">{formError}</p>}
       <div className="buttons">
-        <button type="submit" className="primary" disabled={busy || Boolean(conflict)}>{book ? 'Save changes' : 'Add book'}</button>
-        {book && <button type="button" onClick={onCancel}>Cancel</button>}
+        <button type="submit" className="primary" disabled={busy || Boolean(conflict)}>{book ? t('saveChanges') : t('add')}</button>
+        {book && <button type="button" onClick={onCancel}>{t('cancel')}</button>}
       </div>
     </form>
   );
@@ -122,31 +125,32 @@ export default function BookForm({ book, onSave, onCancel }) {
 
 /** Their values (now stored) beside the user's, for the fields that differ, and the two ways on. */
 function Conflict({ theirs, values, onTheirs, onMine, onClose }) {
+  const { t } = useI18n();
   if (!theirs) {
     return (
       <div className="conflict" role="alert">
-        <p>Someone else deleted this book while you were editing it.</p>
-        <button type="button" onClick={onClose}>Close the form</button>
+        <p>{t('deletedMeanwhile')}</p>
+        <button type="button" onClick={onClose}>{t('closeForm')}</button>
       </div>
     );
   }
   const differing = FIELDS.filter(({ name }) => shown(theirs, name) !== String(values[name] ?? ''));
   return (
     <div className="conflict" role="alert">
-      <p>Someone else changed this book (it is now at version {theirs.version}). Their values and yours:</p>
+      <p>{t('changedMeanwhile', { version: theirs.version })}</p>
       <table>
-        <thead><tr><th>Field</th><th>Theirs</th><th>Yours</th></tr></thead>
+        <thead><tr><th>{t('field')}</th><th>{t('theirs')}</th><th>{t('yours')}</th></tr></thead>
         <tbody>
           {differing.map(({ name, label }) => (
             <tr key={name} data-field={name}>
-              <th scope="row">{label}</th><td className="theirs">{shown(theirs, name)}</td><td className="yours">{values[name]}</td>
+              <th scope="row">{t(label)}</th><td className="theirs">{shown(theirs, name)}</td><td className="yours">{values[name]}</td>
             </tr>
           ))}
         </tbody>
       </table>
       <div className="buttons">
-        <button type="button" onClick={onTheirs}>Use their version</button>
-        <button type="button" className="danger" onClick={onMine}>Keep mine and overwrite</button>
+        <button type="button" onClick={onTheirs}>{t('useTheirs')}</button>
+        <button type="button" className="danger" onClick={onMine}>{t('keepMine')}</button>
       </div>
     </div>
   );

@@ -1,15 +1,18 @@
 import { useState } from 'react';
+import { useI18n } from '../i18n.jsx';
 
 export default function BookList({ books, formatPrice, onEdit, onDelete }) {
+  const { t } = useI18n();
   if (books.length === 0) {
-    return <p className="empty">No books yet. Add one with the form.</p>;
+    return <p className="empty">{t('empty')}</p>;
   }
   return (
     <table className="books">
       <thead>
         <tr>
-          <th>Title</th><th>Author</th><th>Category</th>
-          <th className="num">Pages</th><th className="num">Price</th><th>Published</th><th>ISBN</th><th />
+          <th>{t('title')}</th><th>{t('author')}</th><th>{t('category')}</th>
+          <th className="num">{t('pages')}</th><th className="num">{t('price')}</th><th>{t('published')}</th>
+          <th>{t('isbn')}</th><th />
         </tr>
       </thead>
       <tbody>
@@ -22,6 +25,7 @@ export default function BookList({ books, formatPrice, onEdit, onDelete }) {
 }
 
 function BookRow({ book, formatPrice, onEdit, onDelete }) {
+  const { t } = useI18n();
   const [confirming, setConfirming] = useState(false);
   return (
     <tr data-bid={book.bid}>
@@ -35,14 +39,14 @@ function BookRow({ book, formatPrice, onEdit, onDelete }) {
       <td className="actions">
         {!onEdit ? null : confirming ? (
           <>
-            <span>Delete?</span>
-            <button type="button" className="danger" onClick={() => onDelete(book)}>Yes, delete</button>
-            <button type="button" onClick={() => setConfirming(false)}>No</button>
+            <span>{t('confirmDelete')}</span>
+            <button type="button" className="danger" onClick={() => onDelete(book)}>{t('yesDelete')}</button>
+            <button type="button" onClick={() => setConfirming(false)}>{t('no')}</button>
           </>
         ) : (
           <>
-            <button type="button" onClick={() => onEdit(book)}>Edit</button>
-            <button type="button" onClick={() => setConfirming(true)}>Delete</button>
+            <button type="button" onClick={() => onEdit(book)}>{t('edit')}</button>
+            <button type="button" onClick={() => setConfirming(true)}>{t('delete')}</button>
           </>
         )}
       </td>

@@ -1,7 +1,9 @@
 import { useState } from 'react';
+import { useI18n } from '../i18n.jsx';
 
 /** Asked once per browser session where the server does not hand out a token (anywhere but its own machine). */
 export default function TokenForm({ onToken }) {
+  const { t } = useI18n();
   const [token, setToken] = useState('');
   const [error, setError] = useState(null);
   const [busy, setBusy] = useState(false);
@@ -14,7 +16,7 @@ export default function TokenForm({ onToken }) {
       await onToken(token);
     } catch (failure) {
       setError(failure.status === 401 || failure.status === 403
-        ? 'This token is not accepted. Check it and try again.'
+        ? t('tokenRefused')
         : failure.message);
     } finally {
       setBusy(false);
@@ -23,16 +25,15 @@ export default function TokenForm({ onToken }) {
 
   return (
     <form className="token-form" onSubmit={submit}>
-      <h2>Sign in to make changes</h2>
-      <p>Reading is open to everyone. To add, edit or delete books, paste a command token
-        (an operator makes one with <code>./run.sh token</code>).</p>
+      <h2>{t('signIn')}</h2>
+      <p>{t('signInHelp')}</p>
       <label>
-        <span>Command token</span>
+        <span>{t('commandToken')}</span>
         <input name="token" type="password" autoComplete="off" value={token}
                onChange={(event) => setToken(event.target.value)} required />
       </label>
       {error && <p className="form-error" role="alert">{error}</p>}
-      <button type="submit" disabled={busy || token.trim() === ''}>Use token</button>
+      <button type="submit" disabled={busy || token.trim() === ''}>{t('useToken')}</button>
     </form>
   );
 }
