@@ -15,6 +15,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -254,6 +255,31 @@ public final class OutboxRelay extends VerticleBase {
       lease.close();
       holdingLease(null);
     }
+    if (isProducerBroken(failure)) {
+      replaceProducer(failure);
+    }
+  }
+
+  /**
+   * A producer that failed for good (e.g. an idempotent producer whose sequence numbers the broker rejects as
+   * out of order) fails every later send the same way, so it is replaced: the new one has a producer id of
+   * its own. The unmarked rows are sent again by it; duplicates on the topic are harmless to the read side.
+   */
+  private void replaceProducer(Throwable failure) {
+    LOG.warn("the Kafka producer failed for good; replacing it: {}", failure.toString());
+    KafkaProducer<String, String> broken = producer;
+    producer = KafkaProducer.create(vertx, kafka.producerConfig());
+    broken.close().onFailure(closing -> LOG.debug("closing the broken producer failed: {}", closing.getMessage()));
+  }
+
+  /** Kafka refused for a reason retrying with the same producer cannot cure (not a timeout or a leader move). */
+  private static boolean isProducerBroken(Throwable failure) {
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      if (t instanceof KafkaException kafkaFailure) {
+        return !(kafkaFailure instanceof RetriableException) && !(kafkaFailure instanceof TopicExistsException);
+      }
+    }
+    return false;
   }
 
   private void resumedAfterFailure() {
