@@ -61,8 +61,8 @@ final class AdminRoutes {
     List<FieldError> errors = new ArrayList<>();
     ctx.queryParams().names().stream().filter(name -> !PAGE_PARAMETERS.contains(name))
         .forEach(name -> errors.add(new FieldError(name, "unknown parameter")));
-    int offset = number(ctx, "offset", 0, 0, 1_000_000, errors);
-    int limit = number(ctx, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
+    int offset = (int) BookQueryParams.number(ctx.queryParams(), "offset", 0, 0, 1_000_000, errors);
+    int limit = (int) BookQueryParams.number(ctx.queryParams(), "limit", DEFAULT_LIMIT, 1, MAX_LIMIT, errors);
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
@@ -96,20 +96,4 @@ final class AdminRoutes {
     return failure instanceof ApiException ? failure : ApiException.unavailable("the read model is unavailable; try again");
   }
 
-  private static int number(RoutingContext ctx, String name, int fallback, int min, int max, List<FieldError> errors) {
-    String text = ctx.queryParams().get(name);
-    if (text == null) {
-      return fallback;
-    }
-    try {
-      int value = Integer.parseInt(text);
-      if (value >= min && value <= max) {
-        return value;
-      }
-    } catch (NumberFormatException ignored) {
-      // reported below
-    }
-    errors.add(new FieldError(name, "must be an integer between " + min + " and " + max));
-    return fallback;
-  }
 }

@@ -62,7 +62,8 @@ final class BookQueryParams {
     return new BookCriteria(limit, offset, sortField, descending, q, category, minPrice, maxPrice, isbn);
   }
 
-  private static long number(MultiMap params, String name, long fallback, long min, long max, List<FieldError> errors) {
+  /** An integer parameter in [min, max], the fallback when absent; a bad one is added to {@code errors}. */
+  static long number(MultiMap params, String name, long fallback, long min, long max, List<FieldError> errors) {
     String text = params.get(name);
     if (text == null) {
       return fallback;

@@ -39,11 +39,6 @@ public final class BookProjection {
     building = Optional.empty();
   }
 
-  /** The generation being built beside the current one, if any. */
-  public Optional<Generation> building() {
-    return building.map(ReadModel::generation);
-  }
-
   public Future<List<BookEvent>> apply(List<BookEvent> events) {
     Optional<ReadModel> alsoTo = building;
     Future<List<BookEvent>> applied = applyTo(readModel, events);
