@@ -47,13 +47,16 @@ public final class BookEventConsumer extends VerticleBase {
   private final ReadModelWatchdog watchdog;
   private final QueryStatus status;
   private final QueryMetrics metrics;
+  private final PartitionCounts counts;
   private KafkaConsumer<String, String> consumer;
   private OffsetCommits commits;
   private boolean stopping;
 
   BookEventConsumer(KafkaSettings kafka, ReadModelBootstrap bootstrap, BookProjection projection,
-      DeadLetters deadLetters, ReadModelWatchdog watchdog, QueryStatus status, QueryMetrics metrics) {
+      DeadLetters deadLetters, PartitionCounts counts, ReadModelWatchdog watchdog, QueryStatus status,
+      QueryMetrics metrics) {
     this.kafka = kafka;
+    this.counts = counts;
     this.bootstrap = bootstrap;
     this.projection = projection;
     this.deadLetters = deadLetters;
@@ -65,8 +68,14 @@ public final class BookEventConsumer extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = KafkaConsumer.create(vertx, kafka.consumerConfig());
-    consumer.partitionsAssignedHandler(added -> countAssigned());
-    consumer.partitionsRevokedHandler(removed -> countAssigned());
+    consumer.partitionsAssignedHandler(added -> {
+      counts.assigned(added);
+      countAssigned();
+    });
+    consumer.partitionsRevokedHandler(removed -> {
+      counts.revoked(removed);
+      countAssigned();
+    });
     commits = new OffsetCommits(consumer);
     bootstrapThenConsume();
     return Future.succeededFuture();
@@ -136,7 +145,8 @@ public final class BookEventConsumer extends VerticleBase {
       }
     }
     Future.all(setAside)
-        .compose(parked -> applyOrSetAside(events, newestRecordOf))
+        .compose(parked -> counts.beforeBatch())
+        .compose(counted -> applyOrSetAside(events, newestRecordOf))
         .onSuccess(applied -> {
           status.clearProblem();
           status.applied(applied.size(), applied.stream().map(BookEvent::time).max(Comparator.naturalOrder()).orElse(null));

@@ -5,6 +5,7 @@ import io.cqrsbooks.query.api.QueryApiVerticle;
 import io.cqrsbooks.query.readmodel.BookProjection;
 import io.cqrsbooks.query.readmodel.DeadLetterStore;
 import io.cqrsbooks.query.readmodel.Generations;
+import io.cqrsbooks.query.readmodel.Partitioning;
 import io.cqrsbooks.query.readmodel.ReadModel;
 import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.DeploymentOptions;
@@ -56,7 +57,8 @@ public final class QueryService extends VerticleBase {
   public Future<?> start() {
     BookChange.register(vertx.eventBus());
     MongoClient mongo = MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL);
-    ReadModel readModel = new ReadModel(mongo, settings.mongo().atomicVersionGuard());
+    ReadModel readModel = new ReadModel(mongo, settings.mongo().atomicVersionGuard(),
+        new Partitioning(settings.kafka().partitions()));
     QueryMetrics meters = new QueryMetrics(metrics.registry(), status);
     // Read-only, used by the bootstrap and the rebuild.
     StoredBooks mysql = new StoredBooks(settings.mysql().sharedPool(vertx, "cqrs-books-bootstrap"));
@@ -72,6 +74,7 @@ public final class QueryService extends VerticleBase {
             settings.kafka().groupId(), false),
         status, settings.readModelCheckEvery());
     BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, projection, deadLetters,
+        new PartitionCounts(readModel),
         new ReadModelWatchdog(readModel, status, settings.readModelCheckEvery(), stream), status, meters);
     Operations operations = new Operations(deadLetters, rebuild);
     // Queries start on the generation the others read (MongoDB may still be away: the follower catches up).

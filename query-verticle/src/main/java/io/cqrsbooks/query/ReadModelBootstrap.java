@@ -64,7 +64,7 @@ final class ReadModelBootstrap {
         .compose(found -> {
           StreamCoverage.Coverage coverage = found.resultAt(1);
           JsonObject origin = new JsonObject().put("storeEpoch", found.<String>resultAt(0))
-              .put("topicId", coverage.topicId()).put("groupId", groupId);
+              .put("topicId", coverage.topicId()).put("groupId", groupId).put("layout", ReadModel.LAYOUT);
           String whyCopy = joinWhenCurrent ? whyCopy(found.resultAt(2), origin, coverage)
               : "query.bootstrap is 'copy'";
           if (whyCopy == null) {
@@ -82,6 +82,10 @@ final class ReadModelBootstrap {
     }
     if (!record.getBoolean("complete", false)) {
       return "the last copy did not complete";
+    }
+    int layout = record.getJsonObject("origin", new JsonObject()).getInteger("layout", 1);
+    if (layout != ReadModel.LAYOUT) {
+      return "its documents have layout " + layout + ", this release writes layout " + ReadModel.LAYOUT;
     }
     if (origin.getString("topicId") == null || !origin.equals(record.getJsonObject("origin"))) {
       return "it was built from another MySQL store, topic or consumer group (" + record.getJsonObject("origin")
@@ -108,7 +112,8 @@ final class ReadModelBootstrap {
         .compose(empty -> readModel.markBuilding(epoch)
             .onSuccess(marked -> status.bootstrapStarted())
             .compose(marked -> copyAll(empty))
-            .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied)))
+            .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied))
+            .compose(copied -> readModel.counts().recount(readModel.partitioning().all()).map(copied)))
         .compose(copied -> readModel.markComplete(epoch, origin).compose(complete -> complete
             ? Future.succeededFuture(copied)
             : Future.failedFuture(new IllegalStateException("the read model was emptied during the bootstrap"))))

@@ -1,5 +1,6 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.query.readmodel.Partitioning;
 import io.cqrsbooks.query.readmodel.BookProjection;
 import io.cqrsbooks.query.readmodel.DeadLetterStore;
 import io.cqrsbooks.query.readmodel.ReadModel;
@@ -27,7 +28,7 @@ class DeadLettersTest {
   void aSetAsideEventIsStoredWithWhereItCameFromAndWhyAndCountedOnceEvenWhenSetAsideAgain(Vertx vertx) throws Exception {
     MongoClient client = RealMongo.newDatabase(vertx);
     QueryStatus status = new QueryStatus();
-    DeadLetters letters = new DeadLetters(new DeadLetterStore(client), new BookProjection(new ReadModel(client, false)), status);
+    DeadLetters letters = new DeadLetters(new DeadLetterStore(client), new BookProjection(new ReadModel(client, false, new Partitioning(3))), status);
 
     letters.setAside(record(2, 41, "17", "not JSON"), "not a book event: not JSON").await(30, TimeUnit.SECONDS);
     letters.setAside(record(0, 7, "18", "x".repeat(1_100_000)), "too large").await(30, TimeUnit.SECONDS);

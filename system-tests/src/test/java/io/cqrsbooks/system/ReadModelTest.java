@@ -135,6 +135,66 @@ class ReadModelTest extends SystemTest {
   }
 
   @Test
+  void cursorsPageThroughAListAndTotalsAndCategoriesAreTheProjectionsCounts() {
+    String tag = "K" + UUID.randomUUID().toString().substring(0, 8);
+    String first = tag + "-a.b";
+    String second = tag + "-b";
+    List<String> tokens = new ArrayList<>();
+    List<Long> bids = new ArrayList<>();
+    for (int i = 1; i <= 11; i++) {
+      HttpResponse<Buffer> created = system.createBook(book(tag + " part " + i, i, 100 + i % 3).put("category", i <= 4 ? first : second));
+      tokens.add(created.getHeader("X-Consistency-Token"));
+      bids.add(created.bodyAsJsonObject().getLong("bid"));
+    }
+    HttpResponse<Buffer> moved = system.command(HttpMethod.PUT, "/api/books/" + bids.get(5),
+        book(tag + " part 6", 6, 100).put("category", first), "If-Match", "\"1\"");
+    assertEquals(200, moved.statusCode(), moved.bodyAsString());
+    tokens.add(moved.getHeader("X-Consistency-Token"));
+    HttpResponse<Buffer> deleted = system.command(HttpMethod.DELETE, "/api/books/" + bids.get(0), null, "If-Match", "\"1\"");
+    assertEquals(204, deleted.statusCode(), deleted.bodyAsString());
+    tokens.add(deleted.getHeader("X-Consistency-Token"));
+    String consistent = String.join(", ", tokens);
+
+    // Totals: the projection's counts equal what MySQL holds, overall and for each category.
+    JsonObject categories = system.get("/api/categories", "X-Consistency-Token", consistent).bodyAsJsonObject();
+    assertEquals(system.countRows("books"), categories.getLong("total"));
+    JsonObject counts = new JsonObject();
+    categories.getJsonArray("categories").forEach(c -> counts.put(((JsonObject) c).getString("name"), ((JsonObject) c).getLong("count")));
+    assertEquals(4L, counts.getLong(first), "four created, one deleted, one moved in: " + categories.encode());
+    assertEquals(6L, counts.getLong(second), categories.encode());
+    JsonObject inFirst = system.get("/api/books?category=" + first + "&limit=1").bodyAsJsonObject();
+    assertEquals(4L, inFirst.getLong("total"));
+    assertFalse(inFirst.getBoolean("totalCapped"));
+
+    // Cursors: forwards three at a time by price, then back from the last page, each book once, in order.
+    String list = "/api/books?q=" + tag + "&sort=-price&limit=3";
+    List<Long> whole = bidsOf(system.get(list.replace("limit=3", "limit=50")).bodyAsJsonObject());
+    assertEquals(10, whole.size());
+    JsonObject page = system.get(list).bodyAsJsonObject();
+    assertNull(page.getString("previous"));
+    String priceCursor = page.getString("next");
+    List<Long> forwards = new ArrayList<>(bidsOf(page));
+    while (page.getString("next") != null) {
+      page = system.get(list + "&after=" + page.getString("next")).bodyAsJsonObject();
+      forwards.addAll(bidsOf(page));
+    }
+    assertEquals(whole, forwards);
+    List<Long> backwards = new ArrayList<>(bidsOf(page));
+    while (page.getString("previous") != null) {
+      page = system.get(list + "&before=" + page.getString("previous")).bodyAsJsonObject();
+      backwards.addAll(0, bidsOf(page));
+    }
+    assertEquals(whole, backwards);
+    HttpResponse<Buffer> otherSort = system.get("/api/books?sort=title&after=" + priceCursor);
+    assertEquals(400, otherSort.statusCode(), "a cursor is for the sort it was made for");
+    assertEquals("after", otherSort.bodyAsJsonObject().getJsonArray("details").getJsonObject(0).getString("field"));
+  }
+
+  private static List<Long> bidsOf(JsonObject page) {
+    return page.getJsonArray("items").stream().map(item -> ((JsonObject) item).getLong("bid")).toList();
+  }
+
+  @Test
   void everyAppliedChangeIsPushedToOpenStreams() throws Exception {
     HttpClient client = system.vertx.createHttpClient();
     StringBuffer received = new StringBuffer();

@@ -65,6 +65,8 @@ final class Stores {
     List<Book> books = new ArrayList<>();
     for (JsonObject document : documents) {
       document.remove("_id");
+      document.remove("words");
+      document.remove("partition");
       books.add(BookJson.fromJson(document));
     }
     books.sort(Comparator.comparingLong(Book::bid));

@@ -5,6 +5,7 @@ import io.cqrsbooks.http.ApiException;
 import io.cqrsbooks.http.FieldError;
 import io.vertx.core.MultiMap;
 import io.cqrsbooks.query.readmodel.BookCriteria;
+import io.cqrsbooks.query.readmodel.SearchWords;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,8 +18,10 @@ final class BookQueryParams {
 
   static final int DEFAULT_LIMIT = 50;
   static final int MAX_LIMIT = 500;
-  static final int MAX_OFFSET = 1_000_000;
-  private static final Set<String> PARAMETERS = Set.of("limit", "offset", "sort", "q", "category", "minPrice", "maxPrice", "isbn");
+  /** Offsets are for small jumps: the server walks every skipped row. Pages further on use cursors. */
+  static final int MAX_OFFSET = 10_000;
+  private static final Set<String> PARAMETERS = Set.of("limit", "offset", "after", "before", "sort", "q", "category",
+      "minPrice", "maxPrice", "isbn");
 
   private BookQueryParams() {
   }
@@ -41,6 +44,10 @@ final class BookQueryParams {
       errors.add(new FieldError("sort", "must be one of " + String.join(", ", BookCriteria.SORTABLE) + ", optionally prefixed by -"));
     }
     String q = text(params, "q", 200, errors);
+    List<String> words = q == null ? List.of() : SearchWords.terms(q);
+    if (q != null && words.isEmpty()) {
+      errors.add(new FieldError("q", "must contain a letter or a digit"));
+    }
     String category = text(params, "category", 50, errors);
     Long minPrice = params.get("minPrice") == null ? null : number(params, "minPrice", 0, 0, Long.MAX_VALUE, errors);
     Long maxPrice = params.get("maxPrice") == null ? null : number(params, "maxPrice", 0, 0, Long.MAX_VALUE, errors);
@@ -56,10 +63,32 @@ final class BookQueryParams {
       }
       isbn = result.digits();
     }
+    BookCriteria.Keyset keyset = keyset(params, sort, offset, errors);
     if (!errors.isEmpty()) {
       throw ApiException.invalid(errors);
     }
-    return new BookCriteria(limit, offset, sortField, descending, q, category, minPrice, maxPrice, isbn);
+    return new BookCriteria(limit, offset, sortField, descending, words, category, minPrice, maxPrice, isbn, keyset);
+  }
+
+  /** The row a page starts after or ends before, from a cursor of an earlier page; null for neither. */
+  private static BookCriteria.Keyset keyset(MultiMap params, String sort, int offset, List<FieldError> errors) {
+    String after = params.get("after");
+    String before = params.get("before");
+    if (after == null && before == null) {
+      return null;
+    }
+    String name = after != null ? "after" : "before";
+    if (after != null && before != null) {
+      errors.add(new FieldError("before", "cannot be given with after"));
+    } else if (offset != 0) {
+      errors.add(new FieldError("offset", "cannot be given with " + name));
+    }
+    try {
+      return PageCursor.decode(after != null ? after : before, sort, after == null);
+    } catch (IllegalArgumentException e) {
+      errors.add(new FieldError(name, e.getMessage()));
+      return null;
+    }
   }
 
   /** An integer parameter in [min, max], the fallback when absent; a bad one is added to {@code errors}. */

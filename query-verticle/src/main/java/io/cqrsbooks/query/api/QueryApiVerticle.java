@@ -14,6 +14,7 @@ import io.cqrsbooks.query.ChangeWindow;
 import io.cqrsbooks.query.QuerySettings;
 import io.cqrsbooks.query.QueryStatus;
 import io.cqrsbooks.query.readmodel.BookCriteria;
+import io.cqrsbooks.query.readmodel.BookPage;
 import io.cqrsbooks.query.readmodel.ReadModel;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -36,6 +37,8 @@ public final class QueryApiVerticle extends VerticleBase {
   public static final String UI_ROOT = "io/cqrsbooks/ui";
   /** This side's API contract on the classpath. */
   public static final String API_DOCUMENT = "io/cqrsbooks/query/openapi.json";
+  /** A searched or filtered list's total is counted this far; past it the answer says {@code totalCapped}. */
+  static final long COUNT_CAP = 1000;
 
   private final QuerySettings settings;
   private final Optional<String> localCommandToken;
@@ -85,6 +88,7 @@ public final class QueryApiVerticle extends VerticleBase {
     router.get("/api/books/changes").handler(changes::subscribe);
     router.get("/api/books").handler(this::awaitConsistency).handler(this::listBooks);
     router.get("/api/books/:bid").handler(this::awaitConsistency).handler(this::getBook);
+    router.get("/api/categories").handler(this::awaitConsistency).handler(this::listCategories);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/ready").handler(this::ready);
     router.get("/status").handler(this::status);
@@ -164,12 +168,43 @@ public final class QueryApiVerticle extends VerticleBase {
 
   private void listBooks(RoutingContext ctx) {
     BookCriteria criteria = BookQueryParams.parse(ctx.queryParams());
-    Future.all(readModel.findBooks(criteria), readModel.countBooks(criteria))
-        .onSuccess(found -> ctx.json(new JsonObject()
-            .put("items", new JsonArray(found.<List<JsonObject>>resultAt(0)))
-            .put("total", found.<Long>resultAt(1))
-            .put("limit", criteria.limit())
-            .put("offset", criteria.offset())))
+    String sort = (criteria.descending() ? "-" : "") + criteria.sortField();
+    Future.all(readModel.findPage(criteria), total(criteria))
+        .onSuccess(found -> {
+          BookPage page = found.resultAt(0);
+          long total = found.resultAt(1);
+          ctx.json(new JsonObject()
+              .put("items", new JsonArray(page.items()))
+              .put("total", Math.min(total, COUNT_CAP))
+              .put("totalCapped", total > COUNT_CAP)
+              .put("limit", criteria.limit())
+              .put("offset", criteria.offset())
+              .put("previous", PageCursor.encode(page.previous(), sort))
+              .put("next", PageCursor.encode(page.next(), sort)));
+        })
+        .onFailure(failure -> handleReadError(ctx, failure));
+  }
+
+  /**
+   * The list's total: the projection's counts when at most the category narrows it, else counted, but no
+   * further than one past {@link #COUNT_CAP}.
+   */
+  private Future<Long> total(BookCriteria criteria) {
+    if (criteria.countedByProjection()) {
+      return readModel.counts().read().map(totals -> criteria.category() == null
+          ? totals.total()
+          : totals.categories().getOrDefault(criteria.category(), 0L));
+    }
+    return readModel.countBooks(criteria.unpaged(), COUNT_CAP + 1);
+  }
+
+  private void listCategories(RoutingContext ctx) {
+    readModel.counts().read()
+        .onSuccess(totals -> {
+          JsonArray categories = new JsonArray();
+          totals.categories().forEach((name, count) -> categories.add(new JsonObject().put("name", name).put("count", count)));
+          ctx.json(new JsonObject().put("categories", categories).put("total", totals.total()));
+        })
         .onFailure(failure -> handleReadError(ctx, failure));
   }
 

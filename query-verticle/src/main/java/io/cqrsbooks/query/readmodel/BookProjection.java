@@ -7,6 +7,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +40,36 @@ public final class BookProjection {
     building = Optional.empty();
   }
 
+  /**
+   * Applies events to the current generation, keeping its counts; the generation being built gets the
+   * books only (each process recounts its partitions there when queries switch to it).
+   */
   public Future<List<BookEvent>> apply(List<BookEvent> events) {
     Optional<ReadModel> alsoTo = building;
-    Future<List<BookEvent>> applied = applyTo(readModel, events);
-    return alsoTo.isEmpty() ? applied : applied.compose(changes -> applyTo(alsoTo.get(), events)
+    Future<List<BookEvent>> applied = applyTo(readModel, events, true);
+    return alsoTo.isEmpty() ? applied : applied.compose(changes -> applyTo(alsoTo.get(), events, false)
         .recover(BookProjection::refusedOnlyByTheNewGeneration)
         .map(changes));
+  }
+
+  /** Each live book replaced or removed leaves the counts; each book written joins them. */
+  static CountDelta countDelta(Partitioning partitioning, ReadModel.Applied applied, List<Book> upserts,
+      Collection<Long> deletions) {
+    CountDelta delta = new CountDelta();
+    for (Book book : upserts) {
+      ReadModel.Applied.Counted before = applied.counted().get(book.bid());
+      if (before != null) {
+        delta.remove(before.partition(), before.category());
+      }
+      delta.add(partitioning.of(book.bid()), book.category() == null ? "" : book.category());
+    }
+    for (long bid : deletions) {
+      ReadModel.Applied.Counted before = applied.counted().get(bid);
+      if (before != null) {
+        delta.remove(before.partition(), before.category());
+      }
+    }
+    return delta;
   }
 
   /**
@@ -59,7 +84,7 @@ public final class BookProjection {
     return Future.failedFuture(failure);
   }
 
-  private static Future<List<BookEvent>> applyTo(ReadModel target, List<BookEvent> events) {
+  private static Future<List<BookEvent>> applyTo(ReadModel target, List<BookEvent> events, boolean counting) {
     List<BookEvent> candidates = ProjectionRules.newestPerBook(events);
     if (candidates.isEmpty()) {
       return Future.succeededFuture(List.of());
@@ -85,7 +110,15 @@ public final class BookProjection {
           deletions.putIfAbsent(bid, version);
         }
       });
-      return target.write(upserts, deletions).map(changes);
+      if (!counting) {
+        return target.write(upserts, deletions).map(changes);
+      }
+      CountDelta delta = countDelta(target.partitioning(), applied, upserts, deletions.keySet());
+      BookCounts counts = target.counts();
+      return counts.markPending(delta.changes().keySet())
+          .compose(marked -> target.write(upserts, deletions))
+          .compose(written -> counts.add(delta))
+          .map(changes);
     });
   }
 }

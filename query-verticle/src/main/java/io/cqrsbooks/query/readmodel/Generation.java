@@ -14,6 +14,10 @@ public record Generation(int number) {
     return suffixed("book_tombstones");
   }
 
+  String counts() {
+    return suffixed("book_counts");
+  }
+
   /** The id of this generation's bootstrap record in {@code read_model_meta}. */
   String bootstrapMarker() {
     return suffixed("bootstrap");

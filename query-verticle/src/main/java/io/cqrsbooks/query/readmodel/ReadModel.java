@@ -14,6 +14,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.BulkOperation;
 import io.vertx.ext.mongo.BulkWriteOptions;
+import io.vertx.ext.mongo.CountOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 
@@ -36,6 +37,11 @@ import java.util.function.Function;
  */
 public final class ReadModel {
 
+  /**
+   * The shape of the stored documents. 2: each book carries its partition and search words, and the counts
+   * exist. A read model of another layout is copied again at start.
+   */
+  public static final int LAYOUT = 2;
   /** One document recording the last bootstrap; its absence means the database lost the read model. */
   static final String META = "read_model_meta";
   private static final String ID = BookFilters.ID;
@@ -50,6 +56,7 @@ public final class ReadModel {
 
   private final MongoClient mongo;
   private final boolean atomicVersionGuard;
+  private final Partitioning partitioning;
   /** The generation queries read; it changes when a rebuild switches them to a new one. */
   private volatile Generation generation;
 
@@ -59,13 +66,14 @@ public final class ReadModel {
    *     embedded launch, whose single query process is the only writer, turns it off and relies on the
    *     lookup before each write.
    */
-  public ReadModel(MongoClient mongo, boolean atomicVersionGuard) {
-    this(mongo, atomicVersionGuard, new Generation(0));
+  public ReadModel(MongoClient mongo, boolean atomicVersionGuard, Partitioning partitioning) {
+    this(mongo, atomicVersionGuard, partitioning, new Generation(0));
   }
 
-  private ReadModel(MongoClient mongo, boolean atomicVersionGuard, Generation generation) {
+  private ReadModel(MongoClient mongo, boolean atomicVersionGuard, Partitioning partitioning, Generation generation) {
     this.mongo = mongo;
     this.atomicVersionGuard = atomicVersionGuard;
+    this.partitioning = partitioning;
     this.generation = generation;
   }
 
@@ -74,11 +82,20 @@ public final class ReadModel {
    * guard: the copy from MySQL and the live events write it at the same time.
    */
   public ReadModel at(Generation other) {
-    return new ReadModel(mongo, true, other);
+    return new ReadModel(mongo, true, partitioning, other);
   }
 
   public Generation generation() {
     return generation;
+  }
+
+  public Partitioning partitioning() {
+    return partitioning;
+  }
+
+  /** The counts of the generation queries read now. */
+  public BookCounts counts() {
+    return new BookCounts(mongo, generation);
   }
 
   /** Queries and writes go to {@code other} from now on. */
@@ -88,7 +105,7 @@ public final class ReadModel {
 
   /** Drops a generation's collections and bootstrap record (one no query process reads any more). */
   public Future<Void> drop(Generation old) {
-    return Future.all(dropIfPresent(old.books()), dropIfPresent(old.tombstones()),
+    return Future.all(dropIfPresent(old.books()), dropIfPresent(old.tombstones()), dropIfPresent(old.counts()),
             mongo.removeDocument(META, new JsonObject().put(ID, old.bootstrapMarker())))
         .mapEmpty();
   }
@@ -107,7 +124,11 @@ public final class ReadModel {
    * What the read model holds of some books: the live documents' versions and the tombstones' versions.
    * One indexed lookup per collection, so the caller can leave out stale writes before writing.
    */
-  public record Applied(Map<Long, Long> live, Map<Long, Long> deleted) {
+  public record Applied(Map<Long, Long> live, Map<Long, Long> deleted, Map<Long, Counted> counted) {
+
+    /** The partition and category under which the counts hold a live book. */
+    public record Counted(int partition, String category) {
+    }
 
     /** The version the book was last applied at, live or deleted; null when it never was. */
     public Long newest(long bid) {
@@ -140,8 +161,9 @@ public final class ReadModel {
   }
 
   private Future<Applied> appliedVersions(Generation in, Collection<Long> bids) {
-    return Future.all(versions(in.books(), bids), versions(in.tombstones(), bids))
-        .map(found -> new Applied(found.resultAt(0), found.resultAt(1)));
+    Map<Long, Applied.Counted> counted = new HashMap<>();
+    return Future.all(versions(in.books(), bids, counted), versions(in.tombstones(), bids, null))
+        .map(found -> new Applied(found.resultAt(0), found.resultAt(1), counted));
   }
 
   /**
@@ -152,8 +174,8 @@ public final class ReadModel {
   public Future<Void> write(List<Book> upserts, Map<Long, Long> deletions) {
     Batch books = new Batch(upserts.size() + deletions.size());
     for (Book book : upserts) {
-      books.add(BulkOperation.createReplace(guard(book.bid(), book.version()),
-          BookJson.toJson(book).put(ID, book.bid()), true), book.bid(), book.version());
+      books.add(BulkOperation.createReplace(guard(book.bid(), book.version()), document(book), true),
+          book.bid(), book.version());
     }
     Batch tombstones = new Batch(deletions.size());
     deletions.forEach((bid, version) -> {
@@ -163,6 +185,12 @@ public final class ReadModel {
     });
     Generation target = generation;
     return bulk(target, target.tombstones(), tombstones).compose(recorded -> bulk(target, target.books(), books));
+  }
+
+  /** A book as stored: its JSON, keyed by bid, with the partition it is counted in and its search words. */
+  private JsonObject document(Book book) {
+    return BookJson.toJson(book).put(ID, book.bid()).put(BookCounts.PARTITION, partitioning.of(book.bid()))
+        .put(BookFilters.WORDS, new JsonArray(SearchWords.of(book)));
   }
 
   /** Bulk operations, each with the book and version it writes, to tell a stale write from a refused one. */
@@ -246,39 +274,58 @@ public final class ReadModel {
     });
   }
 
-  /** {bid: version} of the given books in one collection: one indexed lookup ({@code _id} itself for one book). */
-  private Future<Map<Long, Long>> versions(String collection, Collection<Long> bids) {
+  /**
+   * {bid: version} of the given books in one collection: one indexed lookup ({@code _id} itself for one
+   * book). With {@code counted}, also where each live book stands in the counts.
+   */
+  private Future<Map<Long, Long>> versions(String collection, Collection<Long> bids, Map<Long, Applied.Counted> counted) {
     JsonObject filter = bids.size() == 1
         ? new JsonObject().put(ID, bids.iterator().next())
         : new JsonObject().put(ID, new JsonObject().put("$in", new JsonArray(List.copyOf(bids))));
-    FindOptions versionOnly = new FindOptions().setFields(new JsonObject().put(BookFields.VERSION, 1));
-    return mongo.findWithOptions(collection, filter, versionOnly).map(found -> {
+    JsonObject fields = new JsonObject().put(BookFields.VERSION, 1);
+    if (counted != null) {
+      fields.put(BookCounts.PARTITION, 1).put(BookFields.CATEGORY, 1);
+    }
+    return mongo.findWithOptions(collection, filter, new FindOptions().setFields(fields)).map(found -> {
       Map<Long, Long> versions = new HashMap<>();
-      found.forEach(doc -> versions.put(doc.getLong(ID), doc.getLong(BookFields.VERSION)));
+      found.forEach(doc -> {
+        versions.put(doc.getLong(ID), doc.getLong(BookFields.VERSION));
+        if (counted != null) {
+          Integer partition = doc.getInteger(BookCounts.PARTITION);
+          counted.put(doc.getLong(ID), new Applied.Counted(partition == null ? partitioning.of(doc.getLong(ID)) : partition,
+              doc.getString(BookFields.CATEGORY, "")));
+        }
+      });
       return versions;
     });
   }
 
   public Future<JsonObject> findBook(long bid) {
-    return mongo.findOne(generation.books(), new JsonObject().put(ID, bid), withoutId()).map(ReadModel::toApi);
+    return mongo.findOne(generation.books(), new JsonObject().put(ID, bid), storedOnly(false)).map(ReadModel::toApi);
   }
 
-  public Future<List<JsonObject>> findBooks(BookCriteria criteria) {
+  /**
+   * One page of a list: one more row than asked is read, to tell whether the list goes on in the direction
+   * read. Keysets for the neighbouring pages come from the first and last rows.
+   */
+  public Future<BookPage> findPage(BookCriteria criteria) {
     FindOptions options = new FindOptions()
-        .setFields(withoutId())
+        .setFields(storedOnly(true))
         .setSort(BookFilters.sort(criteria))
         .setSkip(criteria.offset())
-        .setLimit(criteria.limit());
-    return mongo.findWithOptions(generation.books(), BookFilters.filter(criteria), options);
+        .setLimit(criteria.limit() + 1);
+    return mongo.findWithOptions(generation.books(), BookFilters.filter(criteria), options)
+        .map(rows -> BookPage.of(criteria, rows, BookFilters.sortKey(criteria)));
   }
 
-  public Future<Long> countBooks(BookCriteria criteria) {
-    return mongo.count(generation.books(), BookFilters.filter(criteria));
+  /** How many books match, counting no further than {@code cap}. */
+  public Future<Long> countBooks(BookCriteria criteria, long cap) {
+    return mongo.countWithOptions(generation.books(), BookFilters.filter(criteria), new CountOptions().setLimit((int) Math.min(cap, Integer.MAX_VALUE)));
   }
 
-  /** Books in the read model (live documents, tombstones not counted). */
+  /** Books in the read model (live documents, tombstones not counted), as the projection counts them. */
   public Future<Long> size() {
-    return mongo.count(generation.books(), new JsonObject());
+    return counts().read().map(BookCounts.Totals::total);
   }
 
   /** True when there is neither a live book nor a tombstone. */
@@ -356,8 +403,10 @@ public final class ReadModel {
         .recover(failure -> staleOrRefused(failure, target, batch));
   }
 
-  private static JsonObject withoutId() {
-    return new JsonObject().put(ID, 0);
+  /** The API's fields: the read model's own (search words, partition; _id unless a page needs it) left out. */
+  private static JsonObject storedOnly(boolean withId) {
+    JsonObject fields = new JsonObject().put(BookFilters.WORDS, 0).put(BookCounts.PARTITION, 0);
+    return withId ? fields : fields.put(ID, 0);
   }
 
   private static JsonObject toApi(JsonObject document) {

@@ -1,5 +1,6 @@
 package io.cqrsbooks.query.api;
 
+import io.cqrsbooks.query.readmodel.Partitioning;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.ConsistencyToken;
 import io.cqrsbooks.http.ApiException;
@@ -41,7 +42,7 @@ class ConsistencyWaiterTest {
 
   @BeforeEach
   void waiterOnAnEventLoop(Vertx vertx) throws Exception {
-    readModel = new ReadModel(RealMongo.newDatabase(vertx), false);
+    readModel = new ReadModel(RealMongo.newDatabase(vertx), false, new Partitioning(3));
     context = vertx.getOrCreateContext();
     waiter = onContext(() -> Future.succeededFuture(new ConsistencyWaiter(vertx, readModel, Duration.ofMillis(1500))));
   }

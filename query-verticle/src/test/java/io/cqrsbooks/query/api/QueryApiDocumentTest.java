@@ -1,5 +1,6 @@
 package io.cqrsbooks.query.api;
 
+import io.cqrsbooks.query.readmodel.Partitioning;
 import io.cqrsbooks.config.Config;
 import io.cqrsbooks.embedded.FreePorts;
 import io.cqrsbooks.http.ApiDocument;
@@ -47,7 +48,7 @@ class QueryApiDocumentTest {
     QuerySettings settings = QuerySettings.from(new Config(config), 8081);
     QueryStatus status = new QueryStatus();
     MongoClient mongo = RealMongo.newDatabase(vertx);
-    ReadModel readModel = new ReadModel(mongo, true);
+    ReadModel readModel = new ReadModel(mongo, true, new Partitioning(3));
     // The routes are what is checked here; the rebuild behind its route is exercised by the system tests.
     Operations operations = new Operations(
         new DeadLetters(new DeadLetterStore(mongo), new BookProjection(readModel), status), null);

@@ -67,7 +67,7 @@ class BookProjectionTest {
   @ValueSource(booleans = {false, true})
   void aDeletionCutOffBetweenItsTwoWritesIsFinishedWhenItsEventComesAgain(boolean guard, Vertx vertx) throws Exception {
     MongoClient mongo = RealMongo.newDatabase(vertx);
-    ReadModel readModel = new ReadModel(mongo, guard);
+    ReadModel readModel = new ReadModel(mongo, guard, new Partitioning(3));
     BookProjection projection = new BookProjection(readModel);
     await(projection.apply(List.of(created(8, "Half deleted"))));
     await(mongo.save("book_tombstones", new JsonObject().put("_id", 8L).put("version", 2L)));
@@ -103,7 +103,7 @@ class BookProjectionTest {
   }
 
   private static ReadModel readModel(Vertx vertx, boolean guard) throws Exception {
-    ReadModel readModel = new ReadModel(RealMongo.newDatabase(vertx), guard);
+    ReadModel readModel = new ReadModel(RealMongo.newDatabase(vertx), guard, new Partitioning(3));
     await(readModel.ensureIndexes());
     return readModel;
   }
