@@ -1,7 +1,7 @@
 // Browser test of the UI in headless Debian Chromium (playwright-core, no browser download).
 // BASE_URL points at a running query side; run by system-tests' BrowserTest, or by hand:
 //   BASE_URL=http://localhost:8080 COMMAND_TOKEN=$(../run.sh token) npm run e2e
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { chromium } from 'playwright-core';
 
 const BASE_URL = process.env.BASE_URL || 'http://localhost:8080';
@@ -10,6 +10,19 @@ const COMMAND_TOKEN = process.env.COMMAND_TOKEN || '';
 const TIMEOUT = 15_000;
 
 const results = [];
+// Screenshots of the main states, for a reviewer to look at.
+const SHOTS = new URL('../target/screenshots/', import.meta.url).pathname;
+await mkdir(SHOTS, { recursive: true });
+const shot = (page, name) => page.screenshot({ path: `${SHOTS}${name}.png`, fullPage: true });
+
+/** Presses Tab until the focused element satisfies {@code test} (run in the page with {@code arg}); fails after {@code max}. */
+async function tabTo(page, test, arg, max = 400) {
+  for (let i = 0; i < max; i++) {
+    await page.keyboard.press('Tab');
+    if (await page.evaluate(test, arg)) return;
+  }
+  throw new Error(`Tab never reached the element (${max} presses)`);
+}
 const AXE = await readFile(new URL('../node_modules/axe-core/axe.min.js', import.meta.url), 'utf8');
 
 /** axe-core's WCAG 2.1 A/AA violations on the page as it is now (run through the debugger, so the CSP allows it). */
@@ -73,6 +86,7 @@ try {
     if (!cells.includes('321') || !cells.includes(price) || !cells.includes('2021-03-04') || !cells.includes(isbn)) {
       throw new Error(`unexpected row: ${cells.join(' | ')}`);
     }
+    await shot(writer, 'list');
   });
 
   await check('markup in a title is shown as text, not interpreted', async () => {
@@ -142,6 +156,7 @@ try {
     await writer.click('.book-form button[type=submit]');
     const conflict = writer.locator('.conflict');
     await conflict.waitFor();
+    await shot(writer, 'conflict');
     const theirs = await conflict.locator('tr[data-field=title] td.theirs').textContent();
     const mine = await conflict.locator('tr[data-field=title] td.yours').textContent();
     if (theirs !== `${title} (theirs)` || mine !== `${title} (mine)`) throw new Error(`conflict showed ${theirs} / ${mine}`);
@@ -241,9 +256,11 @@ try {
     await writer.click('.book-form button[type=submit]');
     await writer.locator('.field-error[data-field=title]').waitFor();
     await audit('field errors');
+    await shot(writer, 'field-errors');
     await row(writer, `${title} (mine)`).locator('td.title a').click();
     await writer.locator('.book-details h2').waitFor();
     await audit('book page');
+    await shot(writer, 'book-page');
     await writer.goBack();
     await row(writer, `${title} (mine)`).waitFor();
     if (found.length > 0) throw new Error(found.join('\n'));
@@ -256,6 +273,116 @@ try {
     await row(writer, edited).waitFor({ state: 'detached' });
     await row(watcher, edited).waitFor({ state: 'detached' });
   });
+  const stamp = Date.now();
+  const category = `Filter-${stamp}`;
+  const paged = (i) => `Paged ${stamp} ${String(i).padStart(2, '0')}`;
+  await check('a category (listed with its count) and a price range narrow the list, and live in the URL', async () => {
+    await writer.evaluate(async ({ count, category, stamp }) => {
+      const config = await (await fetch('/api/config')).json();
+      for (let i = 0; i < count; i++) {
+        const response = await fetch(`${config.commandUrl}/api/books`, {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${config.commandToken}`, 'Content-Type': 'application/json' },
+          body: JSON.stringify({ title: `Paged ${stamp} ${String(i).padStart(2, '0')}`, category, pages: 10 + i, price: 100 + i }),
+        });
+        if (response.status !== 201) throw new Error(`create answered ${response.status}`);
+      }
+    }, { count: 25, category, stamp });
+    const option = writer.locator('.filters select option', { hasText: `${category} (25)` });
+    await option.waitFor({ state: 'attached' });
+    await writer.locator('.filters select').selectOption(category);
+    await writer.locator('.pager', { hasText: '1–20 of 25' }).waitFor();
+    await writer.fill('.filters input[aria-label="Lowest price"]', '110');
+    await writer.fill('.filters input[aria-label="Highest price"]', '114');
+    await writer.locator('.pager', { hasText: '1–5 of 5' }).waitFor();
+    const titles = await writer.locator('td.title').allTextContents();
+    const expected = [14, 13, 12, 11, 10].map(paged);
+    if (titles.join('|') !== expected.join('|')) throw new Error(`the filtered list shows ${titles.join(' | ')}`);
+    await shot(writer, 'filtered');
+    await writer.reload();
+    await writer.locator('.pager', { hasText: '1–5 of 5' }).waitFor();
+    if (await writer.locator('.filters select').inputValue() !== category) throw new Error('the category was lost on reload');
+    if (await writer.locator('.filters input[aria-label="Lowest price"]').inputValue() !== '110') throw new Error('the price was lost');
+  });
+
+  await check('pages go forward and back by cursor, with the position shown, and back/forward follow', async () => {
+    await writer.goto(`${BASE_URL}/#/?sort=price&category=${category}`);
+    await writer.locator('.pager', { hasText: '1–20 of 25' }).waitFor();
+    if (await writer.locator('td.title').first().textContent() !== paged(0)) throw new Error('page 1 does not start at the cheapest');
+    await writer.getByRole('button', { name: 'Next ›' }).click();
+    await writer.locator('.pager', { hasText: '21–25 of 25' }).waitFor();
+    const second = await writer.locator('td.title').allTextContents();
+    if (second.join('|') !== [20, 21, 22, 23, 24].map(paged).join('|')) throw new Error(`page 2 shows ${second.join(' | ')}`);
+    if (!writer.url().includes('after=')) throw new Error(`page 2 is at ${writer.url()}`);
+    if (!(await writer.getByRole('button', { name: 'Next ›' }).isDisabled())) throw new Error('next is offered on the last page');
+    await shot(writer, 'page-2');
+    await writer.getByRole('button', { name: '‹ Previous' }).click();
+    await writer.locator('.pager', { hasText: '1–20 of 25' }).waitFor();
+    if (await writer.locator('td.title').first().textContent() !== paged(0)) throw new Error('previous did not return to page 1');
+    await writer.goBack();
+    await writer.locator('.pager', { hasText: '21–25 of 25' }).waitFor();
+    await writer.goBack();
+    await writer.locator('.pager', { hasText: '1–20 of 25' }).waitFor();
+  });
+
+  await check('a conflict can also be resolved by taking the other person\'s version', async () => {
+    const target = paged(3);
+    await writer.goto(`${BASE_URL}/#/?q=${encodeURIComponent(target)}`);
+    await row(writer, target).getByRole('button', { name: 'Edit' }).click();
+    await writer.evaluate(async (bid) => {
+      const config = await (await fetch('/api/config')).json();
+      const book = await (await fetch(`/api/books/${bid}`)).json();
+      await fetch(`${config.commandUrl}/api/books/${bid}`, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${config.commandToken}`, 'Content-Type': 'application/json', 'If-Match': `"${book.version}"` },
+        body: JSON.stringify({ title: `${book.title} (theirs)`, category: book.category, pages: book.pages, price: book.price }),
+      });
+    }, Number(await row(writer, target).getAttribute('data-bid')));
+    await writer.fill('.book-form input[name=title]', `${target} (mine)`);
+    await writer.click('.book-form button[type=submit]');
+    const conflict = writer.locator('.conflict');
+    await conflict.getByRole('button', { name: 'Use their version' }).click();
+    if (await writer.locator('.book-form input[name=title]').inputValue() !== `${target} (theirs)`) {
+      throw new Error('the form does not hold their version');
+    }
+    await writer.locator('.conflict').waitFor({ state: 'detached' });
+    await writer.getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  await check('keyboard only: a book is added, edited and deleted without the mouse', async () => {
+    const typed = `Keyboard ${stamp}`;
+    await writer.goto(`${BASE_URL}/#/?q=${encodeURIComponent(typed)}`);
+    await writer.locator('.book-form').waitFor();
+    await tabTo(writer, () => document.activeElement?.matches('.book-form input[name=title]'));
+    await writer.keyboard.type(typed);
+    await tabTo(writer, () => document.activeElement?.matches('.book-form input[name=pages]'));
+    await writer.keyboard.type('77');
+    await tabTo(writer, () => document.activeElement?.matches('.book-form input[name=price]'));
+    await writer.keyboard.type('7700');
+    await writer.keyboard.press('Enter');
+    await row(writer, typed).waitFor();
+
+    const focusedIn = (text, label) => tabTo(writer, ([t, l]) => {
+      const element = document.activeElement;
+      return element?.tagName === 'BUTTON' && element.textContent === l
+        && element.closest('tr')?.querySelector('td.title')?.textContent === t;
+    }, [text, label]);
+    await focusedIn(typed, 'Edit');
+    await writer.keyboard.press('Enter');
+    await tabTo(writer, () => document.activeElement?.matches('.book-form input[name=title]'));
+    await writer.keyboard.press('ControlOrMeta+A');
+    await writer.keyboard.type(`${typed} (keys)`);
+    await writer.keyboard.press('Enter');
+    await row(writer, `${typed} (keys)`).waitFor();
+
+    await focusedIn(`${typed} (keys)`, 'Delete');
+    await writer.keyboard.press('Enter');
+    await focusedIn(`${typed} (keys)`, 'Yes, delete');
+    await writer.keyboard.press('Enter');
+    await row(writer, `${typed} (keys)`).waitFor({ state: 'detached' });
+    await writer.goto(BASE_URL);
+  });
+
   await check('a burst of changes reloads the list a few times a second, not once per change', async () => {
     const lists = [];
     const counting = (request) => {

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import {
-  createBook, deleteBook, hasCommandToken, listBooks, priceFormatter, readSideLag, updateBook, rememberCommandToken,
+  createBook, deleteBook, hasCommandToken, listBooks, listCategories, priceFormatter, readSideLag, updateBook,
+  rememberCommandToken,
 } from './api.js';
 import { useBookChanges } from './hooks/useBookChanges.js';
 import { useHashRoute } from './hooks/useHashRoute.js';
@@ -8,6 +9,7 @@ import { LANGUAGES, useI18n } from './i18n.jsx';
 import BookDetails from './components/BookDetails.jsx';
 import BookForm from './components/BookForm.jsx';
 import BookList from './components/BookList.jsx';
+import Filters from './components/Filters.jsx';
 import Pager from './components/Pager.jsx';
 import PipelinePanel from './components/PipelinePanel.jsx';
 import SearchBar from './components/SearchBar.jsx';
@@ -22,22 +24,36 @@ const STATUS_EVERY_MILLIS = 2000;
 export default function App() {
   const { t, language, setLanguage } = useI18n();
   const [route, navigate] = useHashRoute();
+  const price = (name) => (/^\d+$/.test(route.params.get(name) || '') ? route.params.get(name) : '');
   const query = {
     q: route.params.get('q') || '',
     sort: route.params.get('sort') || '-bid',
+    category: route.params.get('category') || '',
+    minPrice: price('minPrice'),
+    maxPrice: price('maxPrice'),
     limit: PAGE_SIZE,
-    offset: Math.max(0, Number(route.params.get('offset')) || 0),
+    after: route.params.get('after') || '',
+    before: route.params.get('before') || '',
+    page: Math.max(1, Number(route.params.get('page')) || 1),
   };
-  const queryKey = `${query.q}|${query.sort}|${query.offset}`;
-  // A new search, order or page is a new history entry; typing in the search box replaces the current one.
+  const queryKey = `${query.q}|${query.sort}|${query.category}|${query.minPrice}|${query.maxPrice}|${query.after}|${query.before}`;
+  // The list's state is the URL: a new search, filter, order or page is a new history entry; typing in
+  // the search or price boxes replaces the current one.
   const setQuery = (change, options) => {
     const next = { ...query, ...change };
     const params = new URLSearchParams();
     if (next.q) params.set('q', next.q);
     if (next.sort !== '-bid') params.set('sort', next.sort);
-    if (next.offset) params.set('offset', String(next.offset));
+    if (next.category) params.set('category', next.category);
+    if (next.minPrice) params.set('minPrice', next.minPrice);
+    if (next.maxPrice) params.set('maxPrice', next.maxPrice);
+    if (next.after) params.set('after', next.after);
+    else if (next.before) params.set('before', next.before);
+    if (next.page > 1) params.set('page', String(next.page));
     navigate(`#/?${params}`, options);
   };
+  /** Another search, filter or order starts again from the first page. */
+  const newList = (change, options) => setQuery({ ...change, after: '', before: '', page: 1 }, options);
   const [changes, setChanges] = useState(0);
   const [pipeline, setPipeline] = useState([]);
   const [lag, setLag] = useState(null);
@@ -48,7 +64,8 @@ export default function App() {
     const timer = setInterval(poll, STATUS_EVERY_MILLIS);
     return () => clearInterval(timer);
   }, []);
-  const [page, setPage] = useState({ items: [], total: 0 });
+  const [page, setPage] = useState({ items: [], total: 0, totalCapped: false, previous: null, next: null });
+  const [categories, setCategories] = useState([]);
   const [editing, setEditing] = useState(null);
   const [notice, setNotice] = useState(null);
   const [canCommand, setCanCommand] = useState(null);
@@ -75,8 +92,10 @@ export default function App() {
     }
   }, [queryKey]); // the query's content, not the object made anew at each render
 
+  const loadCategories = useCallback(() => listCategories().then((body) => setCategories(body.categories), () => {}), []);
   useEffect(() => { load(); }, [load]);
-  const reloadSoon = useThrottled(load, RELOAD_EVERY_MILLIS);
+  useEffect(() => { loadCategories(); }, [loadCategories]);
+  const reloadSoon = useThrottled(() => { load(); loadCategories(); }, RELOAD_EVERY_MILLIS);
   const live = useBookChanges(() => {
     setChanges((count) => count + 1);
     reloadSoon();
@@ -90,6 +109,7 @@ export default function App() {
       const accepted = performance.now();
       setNotice({ kind: 'ok', text: message });
       await load(token);
+      loadCategories();
       const entry = { id: token, what: message, acceptedMs: accepted - started, visibleMs: performance.now() - accepted };
       setPipeline((entries) => [entry, ...entries].slice(0, PIPELINE_ENTRIES));
     } catch (error) {
@@ -131,12 +151,14 @@ export default function App() {
             <BookDetails bid={route.bid} formatPrice={formatPrice} changed={changes} />
           ) : (
             <>
-              <SearchBar query={query}
-                         onChange={(change) => setQuery({ ...change, offset: 0 }, { replace: 'q' in change })} />
+              <SearchBar query={query} onChange={(change) => newList(change, { replace: 'q' in change })} />
+              <Filters query={query} categories={categories} onChange={newList} />
               <BookList books={page.items} formatPrice={formatPrice} onEdit={canCommand ? setEditing : null}
                         onDelete={canCommand ? remove : null} />
-              <Pager total={page.total} limit={query.limit} offset={query.offset}
-                     onPage={(offset) => setQuery({ offset })} />
+              <Pager page={page} number={query.page} limit={query.limit}
+                     onFirst={() => newList({})}
+                     onPrevious={(before) => setQuery({ before, after: '', page: query.page - 1 })}
+                     onNext={(after) => setQuery({ after, before: '', page: query.page + 1 })} />
             </>
           )}
         </section>

@@ -67,10 +67,22 @@ function withToken(token) {
 }
 
 /** Lists books; with a consistency token, waits until the read model has applied that command. */
-export async function listBooks({ q, sort, limit, offset }, token) {
-  const params = new URLSearchParams({ sort, limit: String(limit), offset: String(offset) });
-  if (q) params.set('q', q);
+export async function listBooks({ q, sort, limit, category, minPrice, maxPrice, after, before }, token) {
+  const params = new URLSearchParams({ sort, limit: String(limit) });
+  // A search is words; text without a letter or digit (a lone "-") searches for nothing yet.
+  if (/[\p{L}\p{N}]/u.test(q)) params.set('q', q);
+  if (category) params.set('category', category);
+  if (minPrice !== '') params.set('minPrice', minPrice);
+  if (maxPrice !== '') params.set('maxPrice', maxPrice);
+  if (after) params.set('after', after);
+  else if (before) params.set('before', before);
   const { body } = await request(`/api/books?${params}`, withToken(token));
+  return body;
+}
+
+/** Every category with its number of books, as the read side's projection counts them. */
+export async function listCategories() {
+  const { body } = await request('/api/categories');
   return body;
 }
 

@@ -40,7 +40,8 @@ function BookRow({ book, formatPrice, onEdit, onDelete }) {
         {!onEdit ? null : confirming ? (
           <>
             <span>{t('confirmDelete')}</span>
-            <button type="button" className="danger" onClick={() => onDelete(book)}>{t('yesDelete')}</button>
+            {/* Focus moves to the confirmation, so a keyboard user answers it next. */}
+            <button type="button" className="danger" autoFocus onClick={() => onDelete(book)}>{t('yesDelete')}</button>
             <button type="button" onClick={() => setConfirming(false)}>{t('no')}</button>
           </>
         ) : (

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 
 /**
  * The view's state in the URL's fragment, so back/forward and shared links work: `#/books/42` is a book's
- * page, `#/?q=dune&sort=title&offset=20` the list with its search, order and page.
+ * page, `#/?q=dune&sort=title&category=SF&after=...&page=2` the list with its search, filters, order and page.
  */
 function parse(hash) {
   const path = hash.replace(/^#/, '') || '/';

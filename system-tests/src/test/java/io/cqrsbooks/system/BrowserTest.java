@@ -54,6 +54,6 @@ class BrowserTest {
     System.out.println(output);
     assertTrue(finished, "the browser test did not finish in 3 minutes:\n" + output);
     assertEquals(0, node.exitValue(), output);
-    assertTrue(output.contains("e2e: 19 passed, 0 failed"), output);
+    assertTrue(output.contains("e2e: 23 passed, 0 failed"), output);
   }
 }
