@@ -99,6 +99,7 @@ public final class Bench {
         case "fanout" -> bench.fanOut();
         case "failover-gap" -> bench.failoverGap(Long.parseLong(words.get(1)));
         case "queries" -> bench.queriesOnly();
+        case "pages" -> bench.listPages();
         case "drop" -> await(bench.mongo.runCommand("dropDatabase", new JsonObject().put("dropDatabase", 1)), 60);
         case "createdb" -> await(bench.mysql.query("CREATE DATABASE IF NOT EXISTS `" + words.get(1) + "`").execute(), 60);
         default -> throw new IllegalArgumentException("usage: Bench [load|commands|queries|fill N|drop|createdb NAME] key=value...");
@@ -209,6 +210,13 @@ public final class Bench {
     String json = new JsonObject().put("commands", commandRuns()).encodePrettily();
     Files.writeString(Path.of(setting("out", "target/bench-commands.json")), json);
     System.out.println(json);
+  }
+
+  /** {@code pages}: list pages beside their raw MongoDB operations (bench/list-pages.sh). */
+  private void listPages() throws Exception {
+    JsonArray pages = new ListPages(http, mongo, loop, queryUrl(), setting("version", "after").equals("before"))
+        .run(warmUp, measured);
+    Files.writeString(Path.of(setting("out", "target/bench-pages.json")), pages.encodePrettily());
   }
 
   /** {@code queries}: only the query runs. */

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# List pages before and after keyset paging and kept counts: ./bench/list-pages.sh [before-ref] [sizes]
+# For each build (the git ref before, default 8307e7a, and the working tree) and each catalogue size
+# (default "10000 100000"): fills MySQL directly, starts the system on its embedded defaults so the query
+# side copies the catalogue, then measures the first page, a middle page, a category page and a search at
+# 1 and 16 clients, each beside the raw MongoDB operations it issues. Writes bench/results/pages-<date>.json.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BEFORE_REF=${1:-8307e7a}
+SIZES=${2:-10000 100000}
+SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017
+WORK=$(mktemp -d /tmp/cqrs-books-pages.XXXXXX)
+RESULTS=bench/results; mkdir -p "$RESULTS"
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+OUT="$RESULTS/pages-$STAMP.json"
+SYSTEM_PID=""
+
+cleanup() {
+  [ -n "$SYSTEM_PID" ] && kill "$SYSTEM_PID" 2>/dev/null && wait "$SYSTEM_PID" 2>/dev/null || true
+  git worktree remove --force "$WORK/before" >/dev/null 2>&1 || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+echo "== building the working tree and $BEFORE_REF (mvn -Pbench package)"
+mvn -B -q -DskipTests -Pbench package
+cp target/cqrs-books.jar "$WORK/after.jar"
+git worktree add -q "$WORK/before" "$BEFORE_REF"
+(cd "$WORK/before" && mvn -B -q -o -DskipTests package -pl launcher -am)
+cp "$WORK/before/target/cqrs-books.jar" "$WORK/before.jar"
+
+start_system() { # $1 jar, $2 data folder
+  CQRS_DATA_DIR="$2" CQRS_QUERY_HTTP_PORT=$Q CQRS_COMMAND_HTTP_PORT=$C \
+  CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO \
+    java -Xms64m -Xmx3g -jar "$1" > "$WORK/system.log" 2>&1 &
+  SYSTEM_PID=$!
+  until curl -sf "http://127.0.0.1:$Q/ready" >/dev/null 2>&1; do
+    kill -0 $SYSTEM_PID 2>/dev/null || { tail -n 40 "$WORK/system.log"; exit 1; }; sleep 0.2; done
+}
+stop_system() { kill "$SYSTEM_PID"; wait "$SYSTEM_PID" 2>/dev/null || true; SYSTEM_PID=""; }
+
+RUNS=""
+for size in $SIZES; do
+  for version in before after; do
+    echo "== $version, $size books"
+    data="$WORK/data-$version-$size"
+    start_system "$WORK/$version.jar" "$data"
+    java -jar target/cqrs-books-bench.jar fill "$size" mysqlPort=$MYSQL
+    stop_system
+    # A fresh start copies the catalogue into the (in-memory) read model.
+    start_system "$WORK/$version.jar" "$data"
+    java -Xmx1g -jar target/cqrs-books-bench.jar pages version=$version query=http://127.0.0.1:$Q \
+      mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN warmUpSeconds=2 \
+      out="$WORK/pages-$version-$size.json"
+    stop_system
+    RUNS="$RUNS${RUNS:+,}{\"version\": \"$version\", \"books\": $size, \"pages\": $(cat "$WORK/pages-$version-$size.json")}"
+  done
+done
+
+cat > "$OUT" <<JSON
+{
+  "date": "$STAMP",
+  "machine": "$(nproc) cores, $(java -version 2>&1 | head -n 1 | tr -d '"'); load generator on the same cores",
+  "before": "$(git rev-parse --short "$BEFORE_REF")", "after": "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')",
+  "runs": [$RUNS]
+}
+JSON
+echo "== written to $OUT"
