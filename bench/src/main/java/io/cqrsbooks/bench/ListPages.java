@@ -44,6 +44,9 @@ final class ListPages {
 
   JsonArray run(Duration warmUp, Duration window) throws Exception {
     long books = await(mongo.count("books", new JsonObject()), 120);
+    if (books < 2) {
+      throw new IllegalStateException("the read model holds " + books + " books; fill MySQL and restart first");
+    }
     long middle = books / 2;
     JsonObject middleRow = await(mongo.findWithOptions("books", new JsonObject(), new FindOptions()
         .setSort(new JsonObject().put("title", 1).put("_id", 1)).setSkip((int) middle).setLimit(1)
