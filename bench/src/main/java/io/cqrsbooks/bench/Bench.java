@@ -118,9 +118,42 @@ public final class Bench {
   /** Writes at {@code rate} through every {@code command} URL and times arrivals on every {@code query} URL's stream. */
   private void clusterPropagation() throws Exception {
     authorization = "Bearer " + setting("token", "");
-    PropagationRun run = new PropagationRun(vertx, http, List.of(setting("command", "").split(",")),
-        List.of(setting("query", "").split(",")), authorization);
-    write(await(run.run(Double.parseDouble(setting("rate", "200")), measured), 300));
+    List<String> queries = List.of(setting("query", "").split(","));
+    PropagationRun run = new PropagationRun(vertx, http, List.of(setting("command", "").split(",")), queries, authorization);
+    // Where the time goes: each query process's own record of commit -> applied, read around the run.
+    List<LatencyBuckets> before = new ArrayList<>();
+    for (String query : queries) {
+      before.add(await(LatencyBuckets.read(http, query, PROJECTION_LATENCY), 30));
+    }
+    LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
+    JsonObject report = await(run.run(Double.parseDouble(setting("rate", "200")), measured), 300);
+    JsonObject relay = relayDelays(started);
+    System.out.println("command -> published by the relay: " + relay.encode());
+    report.put("commandToPublished", relay);
+    JsonObject projection = new JsonObject();
+    for (int i = 0; i < queries.size(); i++) {
+      projection.put(queries.get(i), await(LatencyBuckets.read(http, queries.get(i), PROJECTION_LATENCY), 30).since(before.get(i)));
+    }
+    System.out.println("commit -> applied in the read model, per query process: " + projection.encode());
+    write(report.put("commitToApplied", projection));
+  }
+
+  private static final String PROJECTION_LATENCY = "cqrs_projection_latency_seconds";
+
+  /** From each outbox row's creation (its command) to its publication, for rows created since {@code since}. */
+  private JsonObject relayDelays(LocalDateTime since) throws Exception {
+    List<Double> millis = new ArrayList<>();
+    for (Row row : await(mysql.preparedQuery("SELECT TIMESTAMPDIFF(MICROSECOND, created_at, published_at) FROM outbox"
+        + " WHERE created_at >= ? AND published_at IS NOT NULL").execute(Tuple.of(since)), 60)) {
+      millis.add(row.getLong(0) / 1000.0);
+    }
+    millis.sort(Double::compare);
+    JsonObject delays = new JsonObject().put("rows", millis.size());
+    if (!millis.isEmpty()) {
+      delays.put("p50Millis", millis.get(millis.size() / 2)).put("p99Millis", millis.get((int) (millis.size() * 0.99)))
+          .put("maxMillis", millis.get(millis.size() - 1));
+    }
+    return delays;
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.store.SchemaMigrations;
 import io.cqrsbooks.metrics.Metrics;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -34,7 +35,7 @@ public final class CommandService extends VerticleBase {
   @Override
   public Future<?> start() {
     CommandMetrics meters = new CommandMetrics(metrics.registry(), relay);
-    return Migrations.apply(vertx, settings.mysql().connectOptions())
+    return SchemaMigrations.apply(vertx, settings.mysql().connectOptions())
         .compose(migrated -> vertx.deployVerticle(new OutboxRelay(
             settings.mysql(), settings.kafka(), settings.relay(), relay)))
         .compose(deployed -> vertx.deployVerticle(() -> new CommandApiVerticle(settings, relay, meters, metrics),

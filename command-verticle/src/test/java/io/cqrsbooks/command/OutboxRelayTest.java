@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.store.SchemaMigrations;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
 import io.cqrsbooks.contract.BookJson;
@@ -46,7 +47,7 @@ class OutboxRelayTest {
   void freshDatabase(Vertx vertx) throws Exception {
     servers = RealServers.get();
     mysql = servers.newDatabase(vertx);
-    await(Migrations.apply(vertx, mysql.connectOptions()));
+    await(SchemaMigrations.apply(vertx, mysql.connectOptions()));
     pool = mysql.sharedPool(vertx, "relay-test-" + mysql.database());
   }
 
