@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.embedded.TestServers;
 import io.cqrsbooks.store.SchemaMigrations;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookEventType;
@@ -35,7 +36,7 @@ class BookStoreTest {
 
   @BeforeEach
   void freshDatabase(Vertx vertx) throws Exception {
-    MySqlSettings mysql = RealServers.get().newDatabase(vertx);
+    MySqlSettings mysql = TestServers.get().newDatabase(vertx);
     await(SchemaMigrations.apply(vertx, mysql.connectOptions()));
     pool = mysql.sharedPool(vertx, "book-store-test-" + mysql.database());
     store = new BookStore(pool, wakes::incrementAndGet);

@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.embedded.TestServers;
 import io.cqrsbooks.store.SchemaMigrations;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
@@ -39,13 +40,13 @@ class OutboxRelayTest {
   private static final Duration FAILOVER = Duration.ofSeconds(3);
   private static final Duration KEEP = Duration.ofHours(1);
 
-  private RealServers servers;
+  private TestServers servers;
   private MySqlSettings mysql;
   private Pool pool;
 
   @BeforeEach
   void freshDatabase(Vertx vertx) throws Exception {
-    servers = RealServers.get();
+    servers = TestServers.get();
     mysql = servers.newDatabase(vertx);
     await(SchemaMigrations.apply(vertx, mysql.connectOptions()));
     pool = mysql.sharedPool(vertx, "relay-test-" + mysql.database());
