@@ -32,8 +32,9 @@ import java.util.function.Function;
  * <p>{@code books} holds one document per live book ({@code _id} = bid). {@code book_tombstones}
  * remembers the version at which a book was deleted, so a late or replayed older event cannot bring
  * it back. Writes are version-guarded: a write that is not newer than what is stored changes nothing.
- * Only features both MongoDB and mongo-java-server support are used: unordered bulk replace with upsert
- * and delete, $lt/$gte/$lte, $in, $or, $regex with the i option, sort/skip/limit, count, batched cursors.
+ * Only features both MongoDB and mongo-java-server support are used (listed in docs/architecture.md,
+ * "MongoDB features relied on"). The counts live in {@link BookCounts}; list filters, sorts and indexes in
+ * {@link BookFilters}.
  */
 public final class ReadModel {
 
