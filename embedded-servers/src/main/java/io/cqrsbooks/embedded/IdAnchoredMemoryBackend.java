@@ -12,13 +12,20 @@ import de.bwaldvogel.mongo.bson.BsonRegularExpression;
 import de.bwaldvogel.mongo.bson.Document;
 
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
 
 /**
- * mongo-java-server's memory backend, except that a filter naming one {@code _id} value is served from
- * the {@code _id} index whatever else it holds, as MongoDB serves it. The stock backend uses an index only
- * when the filter's fields are exactly the index's, so the read model's guarded write
- * {@code {_id: bid, version: {$lt: v}}} scanned every book. The other conditions are still checked, by the
- * same matcher, on the one document the index finds.
+ * mongo-java-server's memory backend, with two changes that answer exactly as it does, only cheaper:
+ * <ul>
+ *   <li>A filter naming one {@code _id} value is served from the {@code _id} index whatever else it holds,
+ *   as MongoDB serves it. The stock backend uses an index only when the filter's fields are exactly the
+ *   index's, so the read model's guarded write {@code {_id: bid, version: {$lt: v}}} scanned every book.
+ *   The other conditions are still checked, by the same matcher, on the one document the index finds.</li>
+ *   <li>A sorted query with a limit keeps only the first {@code skip + limit} matches as it scans
+ *   ({@link TopMatches}) instead of sorting every match: a list page of 20 out of 100,000 books.</li>
+ * </ul>
  */
 final class IdAnchoredMemoryBackend extends MemoryBackend {
 
@@ -59,6 +66,19 @@ final class IdAnchoredMemoryBackend extends MemoryBackend {
         }
       }
       return super.queryDocuments(query, orderBy, skip, limit, batchSize, projection);
+    }
+
+    @Override
+    protected QueryResult matchDocumentsFromStream(Document query, Stream<Document> documents, int skip, int limit,
+        int batchSize, Comparator<Document> order, Document fieldSelector) {
+      long keep = (long) skip + limit;
+      if (order == null || limit <= 0 || keep > TopMatches.MAX_KEPT) {
+        return super.matchDocumentsFromStream(query, documents, skip, limit, batchSize, order, fieldSelector);
+      }
+      List<Document> first = TopMatches.select(documents.filter(document -> documentMatchesQuery(document, query)),
+          order, (int) keep);
+      // Already matched and in order: the stock path only skips, limits and projects them.
+      return super.matchDocumentsFromStream(query, first.stream(), skip, limit, batchSize, null, fieldSelector);
     }
 
     private static boolean isSingleValue(Object id) {

@@ -21,8 +21,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The embedded server answers every filter that names an {@code _id} exactly as the stock memory backend
- * does (which scans): the index lookup may only make it cheaper, never change what matches.
+ * The embedded server answers exactly as the stock memory backend does (which scans and sorts everything):
+ * the index lookup for a named {@code _id} and the bounded selection of sorted pages may only make it
+ * cheaper, never change what matches or in which order.
  */
 class IdAnchoredMemoryBackendTest {
 
@@ -78,6 +79,38 @@ class IdAnchoredMemoryBackendTest {
       assertEquals(find(stockClient, books, filter), find(oursClient, books, filter), "filter " + filter);
     }
     assertEquals(1, find(oursClient, books, filters.get(1)).size(), "the guarded lookup finds the one older book");
+  }
+
+  @Test
+  void sortedPagesWithALimitAreTheStockBackendsFirstRowsTiesAndMissingValuesIncluded() {
+    String books = "sorted_books";
+    for (MongoClient client : clients()) {
+      for (int bid = 1; bid <= 300; bid++) {
+        JsonObject book = new JsonObject().put("_id", (long) bid).put("price", (long) (bid * 7 % 13))
+            .put("category", bid % 3 == 0 ? "SF" : "Poetry").put("title", "t" + (bid % 17));
+        if (bid % 11 != 0) {
+          book.put("date", "2020-0" + (1 + bid % 9));
+        }
+        await(client.insert(books, book));
+      }
+    }
+    List<JsonObject> sorts = List.of(json("{\"_id\": -1}"), json("{\"price\": 1}"), json("{\"price\": -1, \"_id\": -1}"),
+        json("{\"date\": 1, \"_id\": 1}"), json("{\"date\": -1}"), json("{\"title\": 1, \"price\": -1}"));
+    List<JsonObject> filters = List.of(new JsonObject(), json("{\"category\": \"SF\"}"),
+        json("{\"price\": {\"$gte\": 4, \"$lte\": 9}}"), json("{\"$or\": [{\"date\": null}, {\"price\": 12}]}"));
+    int compared = 0;
+    for (JsonObject sort : sorts) {
+      for (JsonObject filter : filters) {
+        for (int[] page : new int[][] {{0, 21}, {40, 20}, {0, 1}, {290, 20}, {0, 0}}) {
+          FindOptions options = new FindOptions().setSort(sort).setSkip(page[0]).setLimit(page[1]);
+          assertEquals(await(stockClient.findWithOptions(books, filter, options)),
+              await(oursClient.findWithOptions(books, filter, options)),
+              "filter " + filter + ", sort " + sort + ", skip " + page[0] + ", limit " + page[1]);
+          compared++;
+        }
+      }
+    }
+    assertEquals(120, compared);
   }
 
   @Test

@@ -1,0 +1,34 @@
+package io.cqrsbooks.embedded;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TopMatchesTest {
+
+  private record Item(int key, int id) {
+  }
+
+  @Test
+  void keepsExactlyTheFirstNOfAStableSortTiesInArrivalOrder() {
+    Random random = new Random(3);
+    Comparator<Item> byKey = Comparator.comparingInt(Item::key);
+    for (int round = 0; round < 200; round++) {
+      List<Item> items = new ArrayList<>();
+      int size = random.nextInt(300);
+      for (int i = 0; i < size; i++) {
+        items.add(new Item(random.nextInt(10), i)); // few keys: many ties
+      }
+      for (int n : new int[] {0, 1, 5, 21, size, size + 3}) {
+        Comparator<Item> order = round % 2 == 0 ? byKey : byKey.reversed();
+        assertEquals(items.stream().sorted(order).limit(n).toList(), TopMatches.select(items.stream(), order, n),
+            "size " + size + ", n " + n);
+      }
+    }
+  }
+}
