@@ -3,42 +3,45 @@ package io.cqrsbooks.embedded;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.PriorityQueue;
 import java.util.stream.Stream;
 
 /**
- * The first {@code n} elements of a stream in a given order, kept in a bounded heap while it is read
- * (log n per element at worst, instead of sorting them all). Ties keep the stream's order, as a stable
- * sort does, so the answer is exactly the first n of {@code stream.sorted(order)}.
+ * The first {@code n} elements of a stream in a given order, without sorting them all: elements gather in
+ * a buffer of a few times {@code n}; when it is full it is sorted and cut back to its first {@code n}. The
+ * sort is stable and the kept elements come before newer arrivals, so ties keep the stream's order and the
+ * answer is exactly the first n of {@code stream.sorted(order)}. The sort is adaptive: input already in
+ * (or against) the order costs about two comparisons per element, as a full sort of it does; input in no
+ * order costs about log of the buffer's size, against log of the stream's size for a full sort.
  */
 final class TopMatches {
 
-  /** Above this many, sorting everything is as cheap, and the heap would hold as much. */
+  /** Above this many, sorting everything is as cheap, and the buffer would hold as much. */
   static final int MAX_KEPT = 20_000;
+  private static final int MIN_BUFFER = 256;
 
   private TopMatches() {
   }
 
-  private record Ranked<T>(T element, long arrival) {
-  }
-
   static <T> List<T> select(Stream<T> stream, Comparator<? super T> order, int n) {
-    Comparator<Ranked<T>> ranking = Comparator.<Ranked<T>, T>comparing(Ranked::element, order)
-        .thenComparingLong(Ranked::arrival);
-    // The heap's head is the last of the kept ones: the one a better element replaces.
-    PriorityQueue<Ranked<T>> kept = new PriorityQueue<>(Math.max(1, n), ranking.reversed());
-    long[] arrivals = {0};
-    stream.forEach(element -> {
-      Ranked<T> ranked = new Ranked<>(element, arrivals[0]++);
-      if (kept.size() < n) {
-        kept.add(ranked);
-      } else if (n > 0 && ranking.compare(ranked, kept.peek()) < 0) {
-        kept.poll();
-        kept.add(ranked);
+    if (n <= 0) {
+      return List.of();
+    }
+    int capacity = Math.max(MIN_BUFFER, 4 * n);
+    List<T> buffer = new ArrayList<>(capacity);
+    stream.forEachOrdered(element -> {
+      buffer.add(element);
+      if (buffer.size() == capacity) {
+        keepFirst(buffer, order, n);
       }
     });
-    List<Ranked<T>> first = new ArrayList<>(kept);
-    first.sort(ranking);
-    return first.stream().map(Ranked::element).toList();
+    keepFirst(buffer, order, n);
+    return buffer;
+  }
+
+  private static <T> void keepFirst(List<T> buffer, Comparator<? super T> order, int n) {
+    buffer.sort(order);
+    if (buffer.size() > n) {
+      buffer.subList(n, buffer.size()).clear();
+    }
   }
 }

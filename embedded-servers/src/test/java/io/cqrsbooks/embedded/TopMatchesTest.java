@@ -20,7 +20,7 @@ class TopMatchesTest {
     Comparator<Item> byKey = Comparator.comparingInt(Item::key);
     for (int round = 0; round < 200; round++) {
       List<Item> items = new ArrayList<>();
-      int size = random.nextInt(300);
+      int size = random.nextInt(2000); // the buffer (at least 256) fills and is cut back several times
       for (int i = 0; i < size; i++) {
         items.add(new Item(random.nextInt(10), i)); // few keys: many ties
       }
