@@ -7,11 +7,12 @@ import java.util.stream.Stream;
 
 /**
  * The first {@code n} elements of a stream in a given order, without sorting them all: elements gather in
- * a buffer of a few times {@code n}; when it is full it is sorted and cut back to its first {@code n}. The
- * sort is stable and the kept elements come before newer arrivals, so ties keep the stream's order and the
- * answer is exactly the first n of {@code stream.sorted(order)}. The sort is adaptive: input already in
- * (or against) the order costs about two comparisons per element, as a full sort of it does; input in no
- * order costs about log of the buffer's size, against log of the stream's size for a full sort.
+ * a buffer of a few times {@code n}; when it is full it is sorted and cut back to its first {@code n}, and
+ * the n-th becomes the cutoff that later elements must come before to be kept at all. The sort is stable
+ * and kept elements precede newer arrivals (an element tied with the cutoff comes after it), so the answer
+ * is exactly the first n of {@code stream.sorted(order)}. Input in no order costs about one comparison per
+ * element once the cutoff is set; input arriving ever better (the newest first, read oldest first) passes
+ * every cutoff, and the adaptive sort takes it in about two comparisons per element, as a full sort does.
  */
 final class TopMatches {
 
@@ -28,10 +29,16 @@ final class TopMatches {
     }
     int capacity = Math.max(MIN_BUFFER, 4 * n);
     List<T> buffer = new ArrayList<>(capacity);
+    List<T> cutoff = new ArrayList<>(1);
     stream.forEachOrdered(element -> {
+      if (!cutoff.isEmpty() && order.compare(element, cutoff.get(0)) >= 0) {
+        return;
+      }
       buffer.add(element);
       if (buffer.size() == capacity) {
         keepFirst(buffer, order, n);
+        cutoff.clear();
+        cutoff.add(buffer.get(n - 1));
       }
     });
     keepFirst(buffer, order, n);
