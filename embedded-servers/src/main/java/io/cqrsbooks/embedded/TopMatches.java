@@ -10,9 +10,8 @@ import java.util.stream.Stream;
  * a buffer of a few times {@code n}; when it is full it is sorted and cut back to its first {@code n}, and
  * the n-th becomes the cutoff that later elements must come before to be kept at all. The sort is stable
  * and kept elements precede newer arrivals (an element tied with the cutoff comes after it), so the answer
- * is exactly the first n of {@code stream.sorted(order)}. Input in no order costs about one comparison per
- * element once the cutoff is set; input arriving ever better (the newest first, read oldest first) passes
- * every cutoff, and the adaptive sort takes it in about two comparisons per element, as a full sort does.
+ * is exactly the first n of {@code stream.sorted(order)}, whether or not an element is checked against
+ * the cutoff (see {@link Selection} for when it is).
  */
 final class TopMatches {
 
@@ -27,22 +26,57 @@ final class TopMatches {
     if (n <= 0) {
       return List.of();
     }
-    int capacity = Math.max(MIN_BUFFER, 4 * n);
-    List<T> buffer = new ArrayList<>(capacity);
-    List<T> cutoff = new ArrayList<>(1);
-    stream.forEachOrdered(element -> {
-      if (!cutoff.isEmpty() && order.compare(element, cutoff.get(0)) >= 0) {
-        return;
+    Selection<T> selection = new Selection<>(order, n, Math.max(MIN_BUFFER, 4 * n));
+    stream.forEachOrdered(selection::offer);
+    keepFirst(selection.buffer, order, n);
+    return selection.buffer;
+  }
+
+  /**
+   * The buffer and its cutoff. Each round (from one cut to the next) probes the cutoff on its first
+   * {@link #PROBES} elements; it goes on comparing with it only if that rejected at least half of them. So
+   * input in no order costs one comparison per element, and input arriving ever better (which passes
+   * every cutoff) skips the comparisons and is left to the adaptive sort.
+   */
+  private static final class Selection<T> {
+
+    private static final int PROBES = 16;
+
+    final List<T> buffer;
+    private final Comparator<? super T> order;
+    private final int n;
+    private final int capacity;
+    private T cutoff;
+    private int probed;
+    private int rejected;
+
+    Selection(Comparator<? super T> order, int n, int capacity) {
+      this.order = order;
+      this.n = n;
+      this.capacity = capacity;
+      this.buffer = new ArrayList<>(capacity);
+    }
+
+    void offer(T element) {
+      boolean probing = probed < PROBES;
+      if (cutoff != null && (probing || rejected * 2 >= PROBES)) {
+        boolean behind = order.compare(element, cutoff) >= 0;
+        if (probing) {
+          probed++;
+          rejected += behind ? 1 : 0;
+        }
+        if (behind) {
+          return;
+        }
       }
       buffer.add(element);
       if (buffer.size() == capacity) {
         keepFirst(buffer, order, n);
-        cutoff.clear();
-        cutoff.add(buffer.get(n - 1));
+        cutoff = buffer.get(n - 1);
+        probed = 0;
+        rejected = 0;
       }
-    });
-    keepFirst(buffer, order, n);
-    return buffer;
+    }
   }
 
   private static <T> void keepFirst(List<T> buffer, Comparator<? super T> order, int n) {
