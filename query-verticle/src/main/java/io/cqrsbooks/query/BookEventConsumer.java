@@ -163,6 +163,7 @@ public final class BookEventConsumer extends VerticleBase {
           pollNext();
         })
         .onFailure(failure -> {
+          counts.batchFailed();
           status.problem("read model unavailable: " + failure.getMessage());
           LOG.warn("applying {} events failed, retrying in {} ms: {}", events.size(), RETRY_MILLIS, failure.getMessage());
           retryLater(() -> process(records));

@@ -43,6 +43,14 @@ final class PartitionCounts {
     });
   }
 
+  /**
+   * A batch failed, perhaps between its books and its counts: its retry finds the books written and adds
+   * nothing, so the partitions it left marked are looked at again before the retry.
+   */
+  void batchFailed() {
+    toCheck.addAll(owned);
+  }
+
   /** Completes once the owned partitions' counts can be added to; run between batches. */
   Future<Void> beforeBatch() {
     Generation now = readModel.generation();

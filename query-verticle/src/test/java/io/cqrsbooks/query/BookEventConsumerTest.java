@@ -2,9 +2,7 @@ package io.cqrsbooks.query;
 
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.config.MySqlSettings;
-import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;
-import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.embedded.TestServers;
 import io.cqrsbooks.query.readmodel.BookProjection;
@@ -29,7 +27,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +34,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
+import static io.cqrsbooks.query.TestEvents.created;
+import static io.cqrsbooks.query.TestEvents.deleted;
+import static io.cqrsbooks.query.TestEvents.updated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -71,7 +71,7 @@ class BookEventConsumerTest {
   void appliesTheTopicSetsAsidePoisonCommitsOnlyWhatItAppliedAndResumesFromThere(Vertx vertx) throws Exception {
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(new HashMap<String, Object>(kafka.producerConfig()))) {
       for (long bid = 1; bid <= 20; bid++) {
-        send(producer, created(bid));
+        send(producer, created(bid, "Book " + bid));
       }
       producer.send(new ProducerRecord<>(kafka.topic(), "7", "{not an event")).get(30, TimeUnit.SECONDS);
       send(producer, updated(7, 2, "Seven, again"));
@@ -91,7 +91,7 @@ class BookEventConsumerTest {
 
     await(vertx.undeploy(first));
     try (KafkaProducer<String, String> producer = new KafkaProducer<>(new HashMap<String, Object>(kafka.producerConfig()))) {
-      send(producer, created(21));
+      send(producer, created(21, "Book 21"));
     }
     QueryStatus again = new QueryStatus();
     SimpleMeterRegistry registryAgain = new SimpleMeterRegistry();
@@ -132,24 +132,6 @@ class BookEventConsumerTest {
 
   private void send(KafkaProducer<String, String> producer, BookEvent event) throws Exception {
     producer.send(new ProducerRecord<>(kafka.topic(), String.valueOf(event.bid()), BookJson.encode(event))).get(30, TimeUnit.SECONDS);
-  }
-
-  private static BookEvent created(long bid) {
-    return BookEvent.of("e-" + bid + "-1", BookEventType.BookCreated, bid, 1, Instant.now(), book(bid, 1, "Book " + bid));
-  }
-
-  private static BookEvent updated(long bid, long version, String title) {
-    return BookEvent.of("e-" + bid + "-" + version, BookEventType.BookUpdated, bid, version, Instant.now(),
-        book(bid, version, title));
-  }
-
-  private static BookEvent deleted(long bid, long version) {
-    return BookEvent.of("e-" + bid + "-" + version, BookEventType.BookDeleted, bid, version, Instant.now(), null);
-  }
-
-  private static Book book(long bid, long version, String title) {
-    Instant at = Instant.parse("2026-01-01T00:00:00Z");
-    return new Book(bid, title, "Author", "tests", 10, 100, null, "", null, version, at, at);
   }
 
   private interface Check {

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
@@ -30,6 +31,7 @@ public final class BookCounts {
   private static final String TOTAL = "total";
   private static final String CATEGORIES = "categories";
   private static final String PENDING = "pending";
+  private static final String FIELD_PREFIX = "c_";
 
   private final MongoClient mongo;
   private final String collection;
@@ -128,7 +130,7 @@ public final class BookCounts {
           JsonObject document = counted.get(key.getInteger("p"));
           long n = group.getLong("n");
           document.put(TOTAL, document.getLong(TOTAL) + n);
-          document.getJsonObject(CATEGORIES).put(encode(key.getString("c")), n);
+          document.getJsonObject(CATEGORIES).put(encode(Objects.requireNonNullElse(key.getString("c"), "")), n);
         });
     return grouped.future().compose(done -> mongo.bulkWrite(collection, counted.values().stream()
             .map(document -> BulkOperation.createReplace(new JsonObject().put(ID, document.getInteger(ID)), document, true))
@@ -136,12 +138,15 @@ public final class BookCounts {
         .mapEmpty();
   }
 
-  /** A category as a field name: MongoDB field names may hold neither '.' nor a leading '$'. */
+  /**
+   * A category as a field name: MongoDB field names may be neither empty (books without a category) nor
+   * hold '.' or a leading '$', so each name is prefixed and those characters %-escaped.
+   */
   static String encode(String category) {
-    return category.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
+    return FIELD_PREFIX + category.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
   }
 
   static String decode(String field) {
-    return field.replace("%24", "$").replace("%2E", ".").replace("%25", "%");
+    return field.substring(FIELD_PREFIX.length()).replace("%24", "$").replace("%2E", ".").replace("%25", "%");
   }
 }

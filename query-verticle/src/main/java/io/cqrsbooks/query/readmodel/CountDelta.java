@@ -11,7 +11,6 @@ import java.util.TreeMap;
 public final class CountDelta {
 
   private final Map<Integer, Map<String, Long>> byPartition = new TreeMap<>();
-  private final Map<Integer, Long> totals = new HashMap<>();
 
   /** A book that queries counted leaves (replaced or removed). */
   public void remove(int partition, String category) {
@@ -25,7 +24,6 @@ public final class CountDelta {
 
   private void add(int partition, String category, long n) {
     byPartition.computeIfAbsent(partition, p -> new HashMap<>()).merge(category, n, Long::sum);
-    totals.merge(partition, n, Long::sum);
   }
 
   /** Partitions whose counts change (a book replaced by itself in the same category changes none). */
@@ -39,11 +37,8 @@ public final class CountDelta {
     return changes;
   }
 
+  /** A partition's change overall: the sum of its categories' changes. */
   public long total(int partition) {
-    return totals.getOrDefault(partition, 0L);
-  }
-
-  public boolean isEmpty() {
-    return changes().isEmpty();
+    return byPartition.getOrDefault(partition, Map.of()).values().stream().mapToLong(Long::longValue).sum();
   }
 }

@@ -1,8 +1,6 @@
 package io.cqrsbooks.query.readmodel;
 
-import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.contract.BookEvent;
-import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.query.RealMongo;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,12 +11,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.cqrsbooks.query.TestEvents.created;
+import static io.cqrsbooks.query.TestEvents.deleted;
+import static io.cqrsbooks.query.TestEvents.updated;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
@@ -110,24 +109,6 @@ class BookProjectionTest {
 
   private static List<String> describe(List<BookEvent> events) {
     return events.stream().map(event -> event.bid() + "@" + event.version()).sorted().toList();
-  }
-
-  private static BookEvent created(long bid, String title) {
-    return BookEvent.of("e-" + bid + "-1", BookEventType.BookCreated, bid, 1, Instant.now(), book(bid, 1, title));
-  }
-
-  private static BookEvent updated(long bid, long version, String title) {
-    return BookEvent.of("e-" + bid + "-" + version, BookEventType.BookUpdated, bid, version, Instant.now(),
-        book(bid, version, title));
-  }
-
-  private static BookEvent deleted(long bid, long version) {
-    return BookEvent.of("e-" + bid + "-" + version, BookEventType.BookDeleted, bid, version, Instant.now(), null);
-  }
-
-  private static Book book(long bid, long version, String title) {
-    Instant at = Instant.parse("2026-01-01T00:00:00Z");
-    return new Book(bid, title, "An Author", "tests", 10, 100, LocalDate.of(2020, 1, 1), "", null, version, at, at);
   }
 
   private static <T> T await(Future<T> future) throws Exception {
