@@ -139,14 +139,36 @@ public final class BookCounts {
   }
 
   /**
-   * A category as a field name: MongoDB field names may be neither empty (books without a category) nor
-   * hold '.' or a leading '$', so each name is prefixed and those characters %-escaped.
+   * A category as a field name. MongoDB field names may be neither empty (books without a category) nor
+   * start with '$', nor hold '.' or U+0000 (BSON names are C strings), so each name is prefixed and those
+   * characters, and '%' itself, are written as %XX.
    */
   static String encode(String category) {
-    return FIELD_PREFIX + category.replace("%", "%25").replace(".", "%2E").replace("$", "%24");
+    StringBuilder field = new StringBuilder(FIELD_PREFIX.length() + category.length()).append(FIELD_PREFIX);
+    for (int i = 0; i < category.length(); i++) {
+      char c = category.charAt(i);
+      if (c == '%' || c == '.' || c == '$' || c == '\0') {
+        field.append('%').append(HEX[c >> 4]).append(HEX[c & 0xF]);
+      } else {
+        field.append(c);
+      }
+    }
+    return field.toString();
   }
 
   static String decode(String field) {
-    return field.substring(FIELD_PREFIX.length()).replace("%24", "$").replace("%2E", ".").replace("%25", "%");
+    StringBuilder category = new StringBuilder(field.length());
+    for (int i = FIELD_PREFIX.length(); i < field.length(); i++) {
+      char c = field.charAt(i);
+      if (c == '%' && i + 2 < field.length()) {
+        category.append((char) Integer.parseInt(field, i + 1, i + 3, 16));
+        i += 2;
+      } else {
+        category.append(c);
+      }
+    }
+    return category.toString();
   }
+
+  private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 }

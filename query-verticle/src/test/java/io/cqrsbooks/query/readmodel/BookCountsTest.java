@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 @ExtendWith(VertxExtension.class)
 class BookCountsTest {
 
-  private static final List<String> CATEGORIES = List.of("SF", "Poetry", "History", "a.b$c", "", "%2E");
+  private static final List<String> CATEGORIES = List.of("SF", "Poetry", "History", "a.b$c", "", "%2E", "nul\u0000in", "100%");
 
   @Test
   void afterARandomHistoryTheCountsEqualTheBooksQueriesFind(Vertx vertx) throws Exception {
