@@ -5,7 +5,9 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.json.JsonArray;
 import io.vertx.ext.mongo.BulkOperation;
+import io.vertx.ext.mongo.CountOptions;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
 import org.junit.jupiter.api.AfterAll;
@@ -86,17 +88,24 @@ class IdAnchoredMemoryBackendTest {
     for (MongoClient client : clients()) {
       for (int bid = 1; bid <= 300; bid++) {
         JsonObject book = new JsonObject().put("_id", (long) bid).put("price", (long) (bid * 7 % 13))
-            .put("category", bid % 3 == 0 ? "SF" : "Poetry").put("title", "t" + (bid % 17));
+            .put("category", bid % 3 == 0 ? "SF" : "Poetry").put("title", "t" + (bid % 17))
+            .put("words", new JsonArray().add("t" + (bid % 17)).add("w" + (bid % 5)));
         if (bid % 11 != 0) {
           book.put("date", "2020-0" + (1 + bid % 9));
         }
         await(client.insert(books, book));
       }
     }
-    List<JsonObject> sorts = List.of(json("{\"_id\": -1}"), json("{\"price\": 1}"), json("{\"price\": -1, \"_id\": -1}"),
+    List<JsonObject> sorts = List.of(json("{\"_id\": -1}"), json("{\"_id\": 1}"), json("{\"price\": 1}"), json("{\"price\": -1, \"_id\": -1}"),
         json("{\"date\": 1, \"_id\": 1}"), json("{\"date\": -1}"), json("{\"title\": 1, \"price\": -1}"));
     List<JsonObject> filters = List.of(new JsonObject(), json("{\"category\": \"SF\"}"),
-        json("{\"price\": {\"$gte\": 4, \"$lte\": 9}}"), json("{\"$or\": [{\"date\": null}, {\"price\": 12}]}"));
+        json("{\"price\": {\"$gte\": 4, \"$lte\": 9}}"), json("{\"$or\": [{\"date\": null}, {\"price\": 12}]}"),
+        json("{\"_id\": {\"$lt\": 150}}"), json("{\"_id\": {\"$gt\": 290, \"$lt\": 100}}"),
+        json("{\"$and\": [{\"category\": \"SF\"}, {\"_id\": {\"$gt\": 100, \"$lte\": 200}}, {\"_id\": {\"$gte\": 120}}]}"),
+        json("{\"_id\": {\"$not\": {\"$lt\": 280}}}"),
+        json("{\"words\": {\"$regex\": \"^t1\"}}"),
+        json("{\"$and\": [{\"words\": {\"$regex\": \"^t1\"}}, {\"words\": {\"$regex\": \"^w2\"}}]}"),
+        json("{\"title\": {\"$regex\": \"^T1\", \"$options\": \"i\"}, \"words\": {\"$not\": {\"$regex\": \"^w3\"}}}"));
     int compared = 0;
     for (JsonObject sort : sorts) {
       for (JsonObject filter : filters) {
@@ -109,7 +118,38 @@ class IdAnchoredMemoryBackendTest {
         }
       }
     }
-    assertEquals(120, compared);
+    assertEquals(7 * 11 * 5, compared);
+    for (JsonObject filter : filters) {
+      CountOptions atMost = new CountOptions().setLimit(40);
+      assertEquals(await(stockClient.countWithOptions(books, filter, atMost)),
+          await(oursClient.countWithOptions(books, filter, atMost)), "count of " + filter);
+    }
+  }
+
+  @Test
+  void idOrderedPagesFollowDeletionsAndTheInsertionsThatReuseTheirPlaces() {
+    String books = "churned_books";
+    JsonObject newestFirst = json("{\"_id\": -1}");
+    for (MongoClient client : clients()) {
+      for (int bid = 1; bid <= 100; bid++) {
+        await(client.insert(books, new JsonObject().put("_id", (long) bid).put("n", bid)));
+      }
+      await(client.removeDocuments(books, json("{\"n\": {\"$gt\": 80}}")));
+      await(client.removeDocuments(books, json("{\"_id\": {\"$in\": [3, 5, 7]}}")));
+      // The freed places are reused by these, out of _id order.
+      for (long bid : new long[] {500, 2, 90, 81, -4}) {
+        await(client.save(books, new JsonObject().put("_id", bid).put("n", 1)));
+      }
+      await(client.replaceDocuments(books, json("{\"_id\": 90}"), new JsonObject().put("_id", 90L).put("n", 2)));
+    }
+    for (int[] page : new int[][] {{0, 10}, {0, 1}, {75, 10}, {0, 200}}) {
+      FindOptions options = new FindOptions().setSort(newestFirst).setSkip(page[0]).setLimit(page[1]);
+      assertEquals(await(stockClient.findWithOptions(books, new JsonObject(), options)),
+          await(oursClient.findWithOptions(books, new JsonObject(), options)), "skip " + page[0] + ", limit " + page[1]);
+    }
+    List<JsonObject> firstRows = await(oursClient.findWithOptions(books, new JsonObject(),
+        new FindOptions().setSort(newestFirst).setLimit(3)));
+    assertEquals(List.of(500L, 90L, 81L), firstRows.stream().map(row -> row.getLong("_id")).toList());
   }
 
   @Test

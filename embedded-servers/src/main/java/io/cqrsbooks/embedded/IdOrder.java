@@ -1,0 +1,116 @@
+package io.cqrsbooks.embedded;
+
+import de.bwaldvogel.mongo.backend.ValueComparator;
+import de.bwaldvogel.mongo.bson.Document;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * A collection's document positions in {@code _id} order, kept beside the stock {@code _id} index (a hash
+ * map), so a query sorted by {@code _id} walks the documents in that order and stops at its limit, as
+ * MongoDB walks its {@code _id} index. Only the collection's writers change it, under the collection's lock.
+ */
+final class IdOrder {
+
+  private static final String ID = "_id";
+
+  private final ConcurrentSkipListMap<Object, Integer> positions = new ConcurrentSkipListMap<>(ValueComparator.asc());
+  /** Documents whose {@code _id} cannot be a key here (null): while there are any, the order is not whole. */
+  private int unordered;
+
+  void added(Document document, int position) {
+    Object id = document.get(ID);
+    if (id == null) {
+      unordered++;
+    } else {
+      positions.put(id, position);
+    }
+  }
+
+  void removed(Document document) {
+    Object id = document.get(ID);
+    if (id == null) {
+      unordered--;
+    } else {
+      positions.remove(id);
+    }
+  }
+
+  /** Whether a sort can be answered from here: on {@code _id} alone, with every document in the order. */
+  boolean serves(Document orderBy) {
+    return unordered == 0 && orderBy != null && orderBy.size() == 1 && orderBy.get(ID) instanceof Number;
+  }
+
+  static boolean descending(Document orderBy) {
+    return ((Number) orderBy.get(ID)).intValue() < 0;
+  }
+
+  /**
+   * Positions in {@code _id} order, narrowed to the bounds the filter itself puts on {@code _id} (at its top
+   * level or in a top-level {@code $and}). The filter is still applied to each document after this, so the
+   * narrowing only has to keep every match: it does, since every match lies within each of the bounds.
+   */
+  Stream<Integer> positions(Document query, boolean descending) {
+    Comparator<Object> order = ValueComparator.asc();
+    Object low = null;
+    boolean lowIncluded = true;
+    Object high = null;
+    boolean highIncluded = true;
+    for (Document bound : idBounds(query)) {
+      for (String operator : bound.keySet()) {
+        Object value = bound.get(operator);
+        boolean lower = operator.startsWith("$gt");
+        boolean included = operator.endsWith("e");
+        if (lower && (low == null || order.compare(value, low) > 0 || (order.compare(value, low) == 0 && !included))) {
+          low = value;
+          lowIncluded = included;
+        } else if (!lower && (high == null || order.compare(value, high) < 0
+            || (order.compare(value, high) == 0 && !included))) {
+          high = value;
+          highIncluded = included;
+        }
+      }
+    }
+    NavigableMap<Object, Integer> range = positions;
+    if (low != null && high != null && order.compare(low, high) > 0) {
+      return Stream.empty();
+    }
+    if (low != null && high != null) {
+      range = positions.subMap(low, lowIncluded, high, highIncluded);
+    } else if (low != null) {
+      range = positions.tailMap(low, lowIncluded);
+    } else if (high != null) {
+      range = positions.headMap(high, highIncluded);
+    }
+    return (descending ? range.descendingMap() : range).values().stream();
+  }
+
+  private static List<Document> idBounds(Document query) {
+    Stream<Object> conditions = Stream.of(query.get(ID));
+    if (query.get("$and") instanceof Collection<?> terms) {
+      conditions = Stream.concat(conditions, terms.stream()
+          .filter(Document.class::isInstance).map(term -> ((Document) term).get(ID)));
+    }
+    return conditions.filter(IdOrder::isComparisonOnly).map(Document.class::cast).toList();
+  }
+
+  /** Only comparisons with a plain value: anything else ({@code $not}, {@code $in}, a list) narrows nothing. */
+  private static boolean isComparisonOnly(Object condition) {
+    if (!(condition instanceof Document document) || document.isEmpty()) {
+      return false;
+    }
+    for (String operator : document.keySet()) {
+      Object value = document.get(operator);
+      boolean comparison = operator.equals("$gt") || operator.equals("$gte") || operator.equals("$lt") || operator.equals("$lte");
+      if (!comparison || value == null || value instanceof Document || value instanceof Collection) {
+        return false;
+      }
+    }
+    return true;
+  }
+}
