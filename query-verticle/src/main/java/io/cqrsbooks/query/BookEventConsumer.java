@@ -124,7 +124,11 @@ public final class BookEventConsumer extends VerticleBase {
 
   private void process(KafkaConsumerRecords<String, String> records) {
     if (records.isEmpty()) {
-      pollNext();
+      // Counts still to check (a partition just taken, a rebuild just switched to) are not left waiting
+      // for the next write, which may be long in coming.
+      counts.beforeBatch()
+          .onFailure(failure -> LOG.warn("checking the counts failed, trying again at the next poll: {}", failure.getMessage()))
+          .onComplete(checked -> pollNext());
       return;
     }
     List<BookEvent> events = new ArrayList<>(records.size());

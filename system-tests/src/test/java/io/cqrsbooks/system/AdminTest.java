@@ -118,6 +118,8 @@ class AdminTest extends SystemTest {
     for (int i = 0; i < 150; i++) {
       system.createBook(book("Before the rebuild " + i, i + 1, i));
     }
+    // The reader below holds every answer to at least these books: they must have reached the read model first.
+    system.awaitReadModelEqualsMySql(Duration.ofSeconds(30));
     String oldBooks = system.stores().booksCollection();
     int before = system.get("/status").bodyAsJsonObject().getInteger("generation");
     AtomicBoolean reading = new AtomicBoolean(true);
@@ -164,6 +166,8 @@ class AdminTest extends SystemTest {
     assertTrue(reads.get() > 20, "only " + reads.get() + " reads during the rebuild");
     assertFalse(system.stores().booksCollection().equals(oldBooks));
     system.awaitReadModelEqualsMySql(Duration.ofSeconds(30));
+    awaitTrue("the totals are the new generation's books", Duration.ofSeconds(30), () ->
+        system.get("/api/categories").bodyAsJsonObject().getLong("total") == system.countRows("books"));
     awaitTrue("the old generation dropped", Duration.ofSeconds(30),
         () -> !await(system.mongo().getCollections()).contains(oldBooks));
   }
