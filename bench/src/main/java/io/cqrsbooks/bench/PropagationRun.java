@@ -2,10 +2,12 @@ package io.cqrsbooks.bench;
 
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.WebClient;
 import org.HdrHistogram.Histogram;
@@ -77,35 +79,61 @@ final class PropagationRun {
       });
       vertx.setTimer(duration.toMillis() + GRACE_MILLIS, stop -> {
         vertx.cancelTimer(timer);
-        clients.forEach(HttpClient::close);
-        done.complete(report(ratePerSecond));
+        synchronized (this) {
+          clients.forEach(HttpClient::close);
+          done.complete(report(ratePerSecond));
+        }
       });
     });
     return done.future();
   }
 
+  /**
+   * Streams spread over a few clients, each deployed on an event loop of its own, so that reading a
+   * thousand streams is not one thread's work while the system under test has two cores.
+   */
   private Future<Void> openStreams() {
-    List<Future<Void>> all = new ArrayList<>();
-    // Streams spread over a few clients, each with enough connections for its share.
+    List<Future<?>> all = new ArrayList<>();
     int perClient = 250;
-    for (int i = 0; i < streams.size(); i++) {
-      if (i % perClient == 0) {
-        clients.add(vertx.createHttpClient(new HttpClientOptions(), new io.vertx.core.http.PoolOptions().setHttp1MaxSize(perClient)));
-      }
-      URI uri = streams.get(i);
-      StringBuilder pending = new StringBuilder();
-      all.add(clients.get(clients.size() - 1).request(HttpMethod.GET, uri.getPort(), uri.getHost(), "/api/books/changes")
-          .compose(request -> request.send())
-          .map(stream -> {
-            stream.handler(chunk -> onChunk(pending, chunk.toString()));
-            opened++;
-            return null;
-          }));
+    for (int from = 0; from < streams.size(); from += perClient) {
+      List<URI> group = streams.subList(from, Math.min(streams.size(), from + perClient));
+      all.add(vertx.deployVerticle(new StreamGroup(group)));
     }
     return Future.all(all).mapEmpty();
   }
 
-  int openedStreams() {
+  /** One HTTP client and its streams, on the event loop it is deployed on. */
+  private final class StreamGroup extends VerticleBase {
+    private final List<URI> group;
+
+    StreamGroup(List<URI> group) {
+      this.group = group;
+    }
+
+    @Override
+    public Future<?> start() {
+      HttpClient client = vertx.createHttpClient(new HttpClientOptions(), new PoolOptions().setHttp1MaxSize(group.size()));
+      synchronized (PropagationRun.this) {
+        clients.add(client);
+      }
+      List<Future<Void>> opening = new ArrayList<>();
+      for (URI uri : group) {
+        StringBuilder pending = new StringBuilder();
+        opening.add(client.request(HttpMethod.GET, uri.getPort(), uri.getHost(), "/api/books/changes")
+            .compose(request -> request.send())
+            .map(stream -> {
+              stream.handler(chunk -> onChunk(pending, chunk.toString()));
+              synchronized (PropagationRun.this) {
+                opened++;
+              }
+              return null;
+            }));
+      }
+      return Future.all(opening);
+    }
+  }
+
+  synchronized int openedStreams() {
     return opened;
   }
 
@@ -120,36 +148,51 @@ final class PropagationRun {
             return;
           }
           accepted++;
-          long bid = response.bodyAsJsonObject().getLong("bid");
-          answeredAt.put(bid, System.nanoTime());
-          Integer overtook = early.remove(bid);
-          for (int i = 0; overtook != null && i < overtook; i++) {
-            latencyMicros.recordValue(1);
-          }
+          answered(response.bodyAsJsonObject().getLong("bid"), System.nanoTime());
         })
         .onFailure(failure -> failed++);
   }
 
-  /** Frames are scanned for the creation's bid only: with a thousand streams, parsing JSON would load the driver. */
+  /**
+   * Frames are scanned for the creation's bid only: with a thousand streams, parsing JSON would load the
+   * driver. A chunk holds several frames; what is read is cut from the buffer once per chunk, not per frame.
+   */
   private void onChunk(StringBuilder pending, String text) {
     pending.append(text);
+    int start = 0;
     int end;
-    while ((end = pending.indexOf("\n\n")) >= 0) {
-      int at = pending.indexOf(CREATED);
+    while ((end = pending.indexOf("\n\n", start)) >= 0) {
+      int at = pending.indexOf(CREATED, start);
       if (at >= 0 && at < end) {
         int from = at + CREATED.length();
         int to = from;
         while (Character.isDigit(pending.charAt(to))) {
           to++;
         }
-        arrived(Long.parseLong(pending.substring(from, to)));
+        arrived(Long.parseLong(pending, from, to, 10));
       }
-      pending.delete(0, end + 2);
+      start = end + 2;
+    }
+    pending.delete(0, start);
+  }
+
+  private synchronized void answered(long bid, long at) {
+    answeredAt.put(bid, at);
+    Integer overtook = early.remove(bid);
+    for (int i = 0; overtook != null && i < overtook; i++) {
+      latencyMicros.recordValue(1);
     }
   }
 
+  /** Called on each stream's own event loop: the state it shares with the writer is guarded by this object. */
   private void arrived(long bid) {
     long now = System.nanoTime();
+    synchronized (this) {
+      recordArrival(bid, now);
+    }
+  }
+
+  private void recordArrival(long bid, long now) {
     arrivals.merge(bid, 1, Integer::sum);
     Long answer = answeredAt.get(bid);
     if (answer == null) {

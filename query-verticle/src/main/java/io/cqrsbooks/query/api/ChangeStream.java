@@ -25,10 +25,17 @@ import java.util.Set;
  * {@code reload} event instead. A client whose buffer fills (it reads too slowly) gets a final
  * {@code closing} event and is closed, so one slow reader cannot grow the server's memory.
  *
- * <p>Frames are written to each client at most once per {@value #COALESCE_MILLIS} ms: the first frame after a
- * quiet spell goes out at once, and frames arriving meanwhile are joined into the next write. Under a
- * stream of changes a client then costs one write (one chunk, one system call) per period instead of one
- * per change.
+ * <p>Frames are written to each client at most once per period: the first frame after a quiet spell goes out
+ * at once, and frames arriving meanwhile are joined into the next write. Under a stream of changes a client
+ * then costs one write (one chunk, one system call) per period instead of one per change. The period is
+ * {@value #COALESCE_MILLIS} ms, longer when this instance has so many streams that writing to each of them
+ * that often would exceed {@value #WRITES_PER_SECOND} writes a second (at 1,000 streams, 50 ms per instance
+ * of two): the writes, not the changes, are what costs the CPU.
+ *
+ * <p>Almost every client stands where the feed stands, so those clients ({@code followers}) share one
+ * buffer: a change is encoded and appended once, and each flush writes that same buffer to each of them.
+ * Only a client that is catching up (just connected, or replaying what it missed) has frames of its own; it
+ * joins the followers at the first flush after which it stands where they do.
  */
 final class ChangeStream {
 
@@ -38,14 +45,21 @@ final class ChangeStream {
   /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
   private static final long CLOSE_GRACE_MILLIS = 30_000;
   static final long COALESCE_MILLIS = 20;
+  static final long WRITES_PER_SECOND = 10_000;
 
   private final Vertx vertx;
   private final ChangeWindow window;
   private final QueryStatus status;
   private final int bufferBytes;
   private final Set<Client> open = new LinkedHashSet<>();
-  /** Clients with frames waiting for the next write, in the order they got their first one. */
-  private final Set<Client> waiting = new LinkedHashSet<>();
+  /** Clients that stand where the feed stands: they are sent {@link #shared}, and their cursor is {@link #position}. */
+  private final Set<Client> followers = new LinkedHashSet<>();
+  /** The other clients: catching up, with frames of their own for the next write. */
+  private final Set<Client> catchingUp = new LinkedHashSet<>();
+  /** The followers' frames since the last flush. */
+  private Buffer shared = Buffer.buffer();
+  /** Where the feed stands once its last change is delivered; null until the first change. */
+  private FeedPosition position;
   private boolean flushScheduled;
   private long lastFlushNanos;
 
@@ -54,9 +68,8 @@ final class ChangeStream {
     final HttpServerResponse response;
     final HttpConnection connection;
     FeedPosition cursor;
-    /** Frames waiting for the next write: a frame shared with other clients until a second one joins it. */
+    /** Frames of its own waiting for the next write, while it catches up. */
     Buffer pending;
-    boolean pendingOwned;
 
     Client(HttpServerResponse response, HttpConnection connection) {
       this.response = response;
@@ -70,17 +83,36 @@ final class ChangeStream {
     this.window = window;
     this.status = status;
     this.bufferBytes = bufferBytes;
-    vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> {
-      BookChange change = message.body();
-      // Encoded once for every client that stands where the feed stood (almost all): one buffer, many writes.
-      Buffer frame = Buffer.buffer(event(change.id(), "change", change.data()));
-      for (Client client : List.copyOf(open)) {
-        send(client, change, frame);
-      }
-    });
+    vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> announce(message.body()));
     // Keeps proxies from closing quiet streams and lets us notice clients that went away.
     long heartbeat = Math.max(100, Math.min(MAX_HEARTBEAT_MILLIS, idleTimeout.toMillis() / 2));
-    vertx.setPeriodic(heartbeat, tick -> List.copyOf(open).forEach(client -> write(client, ": keep-alive\n\n")));
+    vertx.setPeriodic(heartbeat, tick -> {
+      appendShared(Buffer.buffer(": keep-alive\n\n"));
+      List.copyOf(catchingUp).forEach(client -> write(client, ": keep-alive\n\n"));
+    });
+  }
+
+  /** A change applied to the read model: once into the followers' buffer, and to each client catching up. */
+  private void announce(BookChange change) {
+    boolean news = position == null || change.offset() >= position.next(change.partition());
+    if (news) {
+      position = position == null ? change.after() : position.max(change.after());
+      if (!followers.isEmpty()) {
+        String id = position.equals(change.after()) ? change.id() : position.encode();
+        appendShared(Buffer.buffer(event(id, "change", change.data())));
+      }
+    }
+    for (Client client : List.copyOf(catchingUp)) {
+      send(client, change);
+    }
+  }
+
+  private void appendShared(Buffer frame) {
+    if (followers.isEmpty()) {
+      return;
+    }
+    shared.appendBuffer(frame);
+    scheduleFlush();
   }
 
   void subscribe(RoutingContext ctx) {
@@ -120,38 +152,32 @@ final class ChangeStream {
     remember(client);
     // Says where the client stands even if no change comes before it disconnects.
     write(client, event(client.cursor.encode(), "ready", "{}"));
-    missed.get().forEach(change -> send(client, change, null));
+    missed.get().forEach(change -> send(client, change));
   }
 
   private void remember(Client client) {
     open.add(client);
+    catchingUp.add(client);
     status.streamOpened();
   }
 
   private void forget(Client client) {
-    waiting.remove(client);
+    followers.remove(client);
+    catchingUp.remove(client);
     client.pending = null;
     if (open.remove(client)) {
       status.streamClosed();
     }
   }
 
-  /**
-   * Sends a change the client does not have yet; its id is the client's position once it has it.
-   *
-   * @param frame the change's frame with the feed's own position as id, or null to encode it here
-   */
-  private void send(Client client, BookChange change, Buffer frame) {
+  /** Sends a change a client catching up does not have yet; its id is the client's position once it has it. */
+  private void send(Client client, BookChange change) {
     if (change.offset() < client.cursor.next(change.partition())) {
       return;
     }
     FeedPosition next = client.cursor.max(change.after());
     client.cursor = next;
-    if (frame != null && next.equals(change.after())) {
-      write(client, frame);
-    } else {
-      write(client, Buffer.buffer(event(next.encode(), "change", change.data())));
-    }
+    write(client, Buffer.buffer(event(next.equals(change.after()) ? change.id() : next.encode(), "change", change.data())));
   }
 
   private static String event(String id, String name, String data) {
@@ -162,22 +188,15 @@ final class ChangeStream {
     write(client, Buffer.buffer(frame));
   }
 
-  /** Queues a frame for the client's next write. */
+  /** Queues a frame for the next write to a client catching up (followers are written {@link #shared}). */
   private void write(Client client, Buffer frame) {
-    if (!open.contains(client)) {
+    if (!catchingUp.contains(client)) {
       return;
     }
     if (client.pending == null) {
-      client.pending = frame;
-      client.pendingOwned = false;
-      waiting.add(client);
-    } else {
-      if (!client.pendingOwned) {
-        client.pending = Buffer.buffer(client.pending.length() * 4).appendBuffer(client.pending);
-        client.pendingOwned = true;
-      }
-      client.pending.appendBuffer(frame);
+      client.pending = Buffer.buffer(Math.max(256, frame.length() * 2));
     }
+    client.pending.appendBuffer(frame);
     scheduleFlush();
   }
 
@@ -187,31 +206,51 @@ final class ChangeStream {
     }
     flushScheduled = true;
     long sinceLast = (System.nanoTime() - lastFlushNanos) / 1_000_000;
-    if (sinceLast >= COALESCE_MILLIS) {
+    long period = period(open.size());
+    if (sinceLast >= period) {
       vertx.runOnContext(now -> flush());
     } else {
-      vertx.setTimer(COALESCE_MILLIS - sinceLast, later -> flush());
+      vertx.setTimer(period - sinceLast, later -> flush());
     }
   }
 
-  /** One write per waiting client, of everything queued for it; a client whose buffer is full is closed. */
+  /** Milliseconds between two writes to a client, for this many open streams. */
+  static long period(int streams) {
+    return Math.max(COALESCE_MILLIS, streams * 1000L / WRITES_PER_SECOND);
+  }
+
+  /**
+   * One write per client: the shared buffer to each follower, its own frames to each client catching up,
+   * which then follows if it stands where the feed stands. A client whose buffer is full is closed.
+   */
   private void flush() {
     flushScheduled = false;
     lastFlushNanos = System.nanoTime();
-    List<Client> due = List.copyOf(waiting);
-    waiting.clear();
-    for (Client client : due) {
-      Buffer frames = client.pending;
-      client.pending = null;
-      if (!open.contains(client) || frames == null) {
-        continue;
-      }
-      if (client.response.writeQueueFull()) {
-        closeSlow(client);
-      } else {
-        client.response.write(frames);
+    if (shared.length() > 0) {
+      Buffer frames = shared;
+      shared = Buffer.buffer(frames.length());
+      for (Client client : List.copyOf(followers)) {
+        deliver(client, frames);
       }
     }
+    for (Client client : List.copyOf(catchingUp)) {
+      Buffer frames = client.pending;
+      client.pending = null;
+      boolean delivered = frames == null || deliver(client, frames);
+      if (delivered && position != null && client.cursor.equals(position)) {
+        catchingUp.remove(client);
+        followers.add(client);
+      }
+    }
+  }
+
+  private boolean deliver(Client client, Buffer frames) {
+    if (client.response.writeQueueFull()) {
+      closeSlow(client);
+      return false;
+    }
+    client.response.write(frames);
+    return true;
   }
 
   /** The client did not keep up: one last event saying so, then the stream ends (it may reconnect). */
