@@ -8,8 +8,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_PER_RUN=20; JOIN_BOOKS=1000000; FANOUT=1000
-if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=5; JOIN_BOOKS=20000; FANOUT=100; fi
+SECONDS_PER_RUN=20; JOIN_BOOKS=1000000; FANOUT=1000; WARMUP=120
+if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=5; JOIN_BOOKS=20000; FANOUT=100; WARMUP=20; fi
+# Five JVMs JIT-compile their hot paths for minutes after start (a C2 thread at half a core a minute in).
+WARMUP_SECONDS=${WARMUP_SECONDS:-$WARMUP}
 # The query processes' MongoDB write guard (QUERY_GUARD=false to see what it costs on the stand-in).
 QUERY_GUARD=${QUERY_GUARD:-true}
 
@@ -68,9 +70,9 @@ wait_http $C2 /health; wait_ready $Q1; wait_ready $Q2
 TOKEN=$(java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1)
 COMMANDS=http://127.0.0.1:$C1,http://127.0.0.1:$C2
 
-echo "== warm-up: 20 s of writes through both command processes"
+echo "== warm-up: ${WARMUP_SECONDS} s of writes through both command processes"
 bench cluster-propagation command=$COMMANDS query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" \
-  rate=200 seconds=20 out="$WORK/warm.json" > /dev/null
+  rate=200 seconds=$WARMUP_SECONDS out="$WORK/warm.json" > /dev/null
 
 echo "== propagation at 200 writes/s, 2 command + 2 query processes (${SECONDS_PER_RUN}s)"
 bench cluster-propagation command=$COMMANDS query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" \
@@ -123,6 +125,7 @@ cat > "$OUT" <<JSON
   "date": "$STAMP",
   "machine": "$(nproc) cores, $(free -g | awk '/Mem:/ {print $2}') GiB, $(java -version 2>&1 | head -n 1 | tr -d '"'); servers, 4-5 service JVMs and the load generator on the same cores",
   "secondsPerRun": $SECONDS_PER_RUN,
+  "warmUpSeconds": $WARMUP_SECONDS,
   "atomicVersionGuard": $QUERY_GUARD,
   "propagation": $(cat "$WORK/propagation.json"),
   "duringFailover": $(cat "$WORK/during-failover.json"),
