@@ -15,59 +15,27 @@ WARMUP_SECONDS=${WARMUP_SECONDS:-$WARMUP}
 # The query processes' MongoDB write guard (QUERY_GUARD=false to see what it costs on the stand-in).
 QUERY_GUARD=${QUERY_GUARD:-true}
 
-C1=18081; C2=18083; Q1=18080; Q2=18090; Q3=18095; MYSQL=13306; KAFKA=19092; MONGO=17017
-WORK=$(mktemp -d /tmp/cqrs-books-cluster-bench.XXXXXX)
-RESULTS=bench/results; mkdir -p "$RESULTS"
-STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
-OUT="$RESULTS/cluster-$STAMP.json"
-SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 48)
-declare -A PIDS=()
-
-cleanup() {
-  for name in "${!PIDS[@]}"; do kill "${PIDS[$name]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+C1=18081; C2=18083; Q1=18080; Q2=18090; Q3=18095
+NAME=cluster
+# shellcheck source=bench/processes.sh
+. bench/processes.sh
 
 now_ms() { date +%s%3N; }
 rss_mb() { awk '/VmRSS/ {printf "%d", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
-wait_http() { until curl -s -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null; do sleep 0.05; done; }
-wait_ready() { until curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do sleep 0.05; done; }
-bench() { java -Xmx2g -jar target/cqrs-books-bench.jar "$@" mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO; }
 
-for port in $C1 $C2 $Q1 $Q2 $Q3 $MYSQL $KAFKA $MONGO; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "bench/cluster.sh: port $port is already in use; stop what runs there first" >&2; exit 1
-  fi
-done
+ports_free $C1 $C2 $Q1 $Q2 $Q3
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 command -v wrk >/dev/null || { echo "bench/cluster.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
-
-echo "== building (mvn -Pbench package)"
-mvn -B -q -DskipTests -Pbench package
+build
 
 echo "== ./run.sh servers equivalent, then 2 command and 2 query processes"
-CQRS_DATA_DIR="$WORK/data" CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA \
-CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO java -Xmx4g -jar target/cqrs-books.jar servers > "$WORK/servers.log" 2>&1 &
-PIDS[servers]=$!
-until [ -f "$WORK/data/servers.env" ]; do sleep 0.2; done
-# shellcheck disable=SC1091
-. "$WORK/data/servers.env"
-export CQRS_AUTH_JWT_SECRET=$SECRET
-
-start() { # name role port [extra env...]
-  local name=$1 role=$2 port=$3; shift 3
-  env "$@" "CQRS_$(echo "$role" | tr a-z A-Z)_HTTP_PORT=$port" java -Xms64m -Xmx768m -jar target/cqrs-books.jar "$role" \
-    > "$WORK/$name.log" 2>&1 &
-  PIDS[$name]=$!
-}
+start_servers
 start command-1 command $C1; wait_http $C1 /health
 start command-2 command $C2
 start query-1 query $Q1 CQRS_MONGO_ATOMIC_VERSION_GUARD=$QUERY_GUARD
 start query-2 query $Q2 CQRS_MONGO_ATOMIC_VERSION_GUARD=$QUERY_GUARD
 wait_http $C2 /health; wait_ready $Q1; wait_ready $Q2
-TOKEN=$(java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1)
+TOKEN=$(token)
 COMMANDS=http://127.0.0.1:$C1,http://127.0.0.1:$C2
 
 echo "== warm-up: ${WARMUP_SECONDS} s of writes through both command processes"

@@ -2,9 +2,10 @@
 # SSE fan-out alone: ./bench/fanout.sh [STREAMS] [SECONDS]
 # One `servers` process, one command and one query process (each its own JVM), then STREAMS (default
 # 1000) SSE streams on the query process while writes go at 200/s for SECONDS (default 20), after a
-# warm-up of the same shape (WARMUP_SECONDS, default 120). Reports each change's delivery time on every stream (POST answer -> frame
-# read), the query process's memory per open stream (from the warm-up's streams, the first opened: RSS
-# does not shrink when they close), and each process's CPU in the middle of the measured window. Writes bench/results/fanout-<date>.json.
+# warm-up of the same shape (WARMUP_SECONDS, default 120). Reports each change's delivery time on every
+# stream (POST answer -> frame read), the query process's memory per open stream (from the warm-up's
+# streams, the first opened: RSS does not shrink when they close), and each process's CPU in the middle of
+# the measured window. Writes bench/results/fanout-<date>.json.
 # The same measurement as the fan-out phase of bench/cluster.sh, without the other phases (minutes, not 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,63 +14,36 @@ STREAMS=${1:-1000}; SECONDS_PER_RUN=${2:-20}
 # Four JVMs JIT-compile their hot paths for minutes after start (a C2 thread at half a core a minute in):
 # the warm-up runs the same load long enough for that to settle.
 WARMUP_SECONDS=${WARMUP_SECONDS:-120}
-C1=18081; Q1=18080; MYSQL=13306; KAFKA=19092; MONGO=17017
-WORK=$(mktemp -d /tmp/cqrs-books-fanout-bench.XXXXXX)
-RESULTS=bench/results; mkdir -p "$RESULTS"
-STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
-OUT="$RESULTS/fanout-$STAMP.json"
-SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 48)
-declare -A PIDS=()
+C1=18081; Q1=18080
+NAME=fanout
+# shellcheck source=bench/processes.sh
+. bench/processes.sh
 
-cleanup() {
-  for name in "${!PIDS[@]}"; do kill "${PIDS[$name]}" 2>/dev/null || true; done
-  wait 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # CPU time used so far (utime + stime, in clock ticks)
 
-# CPU of each process over $1 seconds, in % of one core, from /proc/<pid>/stat (utime + stime, in ticks).
+# CPU of each process (and mariadbd) over $1 seconds, in % of one core.
 cpu_percent() {
-  local seconds=$1 name pid; declare -A before=()
-  local hz; hz=$(getconf CLK_TCK)
-  for name in "${!PIDS[@]}"; do before[$name]=$(awk '{print $14 + $15}' "/proc/${PIDS[$name]}/stat"); done
-  before[mariadbd]=$(awk '{print $14 + $15}' "/proc/$(pgrep -f "$WORK/data/mariadb" | head -n 1)/stat")
+  local seconds=$1 hz name out=""; hz=$(getconf CLK_TCK)
+  declare -A pid=() before=()
+  for name in "${!PIDS[@]}"; do pid[$name]=${PIDS[$name]}; done
+  pid[mariadbd]=$(pgrep -f "$WORK/data/mariadb" | head -n 1)
+  for name in "${!pid[@]}"; do before[$name]=$(ticks "${pid[$name]}"); done
   sleep "$seconds"
-  local out="" now
-  for name in "${!before[@]}"; do
-    pid=${PIDS[$name]:-$(pgrep -f "$WORK/data/mariadb" | head -n 1)}
-    now=$(awk '{print $14 + $15}' "/proc/$pid/stat")
-    out="$out${out:+, }\"$name\": $(( (now - before[$name]) * 100 / hz / seconds ))"
+  for name in "${!pid[@]}"; do
+    out="$out${out:+, }\"$name\": $(( ($(ticks "${pid[$name]}") - before[$name]) * 100 / hz / seconds ))"
   done
   echo "{$out}"
 }
-wait_http() { until curl -s -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null; do sleep 0.05; done; }
-wait_ready() { until curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do sleep 0.05; done; }
-bench() { java -Xmx2g -jar target/cqrs-books-bench.jar "$@" mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO; }
 
-for port in $C1 $Q1 $MYSQL $KAFKA $MONGO; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "bench/fanout.sh: port $port is already in use; stop what runs there first" >&2; exit 1
-  fi
-done
-
-echo "== building (mvn -Pbench package)"
-mvn -B -q -DskipTests -Pbench package
+ports_free $C1 $Q1
+build
 
 echo "== servers, one command and one query process"
-CQRS_DATA_DIR="$WORK/data" CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA \
-CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO java -Xmx4g -jar target/cqrs-books.jar servers > "$WORK/servers.log" 2>&1 &
-PIDS[servers]=$!
-until [ -f "$WORK/data/servers.env" ]; do sleep 0.2; done
-# shellcheck disable=SC1091
-. "$WORK/data/servers.env"
-export CQRS_AUTH_JWT_SECRET=$SECRET
-CQRS_COMMAND_HTTP_PORT=$C1 java -Xms64m -Xmx768m -jar target/cqrs-books.jar command > "$WORK/command.log" 2>&1 &
-PIDS[command]=$!
-CQRS_QUERY_HTTP_PORT=$Q1 java -Xms64m -Xmx768m -jar target/cqrs-books.jar query > "$WORK/query.log" 2>&1 &
-PIDS[query]=$!
+start_servers
+start command command $C1
+start query query $Q1
 wait_http $C1 /health; wait_ready $Q1
-TOKEN=$(java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1)
+TOKEN=$(token)
 
 echo "== warm-up: $STREAMS streams, 200 writes/s, ${WARMUP_SECONDS}s"
 bench fanout command=http://127.0.0.1:$C1 query=http://127.0.0.1:$Q1 clients="$STREAMS" queryPid="${PIDS[query]}" \

@@ -212,21 +212,20 @@ final class PropagationRun {
     }
   }
 
-  /** Called on each stream's own event loop: the state it shares with the writer is guarded by this object. */
+  /**
+   * Called on each stream's own event loop: the state it shares with the writer is guarded by this object,
+   * and the arrival is timed before waiting for it.
+   */
   private void arrived(long bid) {
     long now = System.nanoTime();
     synchronized (this) {
-      recordArrival(bid, now);
-    }
-  }
-
-  private void recordArrival(long bid, long now) {
-    arrivals.merge(bid, 1, Integer::sum);
-    Long answer = answeredAt.get(bid);
-    if (answer == null) {
-      early.merge(bid, 1, Integer::sum);
-    } else {
-      latencyMicros.recordValue(Math.max(1, (now - answer) / 1000));
+      arrivals.merge(bid, 1, Integer::sum);
+      Long answer = answeredAt.get(bid);
+      if (answer == null) {
+        early.merge(bid, 1, Integer::sum);
+      } else {
+        latencyMicros.recordValue(Math.max(1, (now - answer) / 1000));
+      }
     }
   }
 

@@ -19,7 +19,9 @@ final class IdOrder {
 
   private static final String ID = "_id";
 
-  private final ConcurrentSkipListMap<Object, Integer> positions = new ConcurrentSkipListMap<>(ValueComparator.asc());
+  private static final Comparator<Object> ORDER = ValueComparator.asc();
+
+  private final ConcurrentSkipListMap<Object, Integer> positions = new ConcurrentSkipListMap<>(ORDER);
   /** Documents whose {@code _id} cannot be a key here (null): while there are any, the order is not whole. */
   private int unordered;
 
@@ -56,38 +58,43 @@ final class IdOrder {
    * narrowing only has to keep every match: it does, since every match lies within each of the bounds.
    */
   Stream<Integer> positions(Document query, boolean descending) {
-    Comparator<Object> order = ValueComparator.asc();
-    Object low = null;
-    boolean lowIncluded = true;
-    Object high = null;
-    boolean highIncluded = true;
-    for (Document bound : idBounds(query)) {
-      for (String operator : bound.keySet()) {
-        Object value = bound.get(operator);
-        boolean lower = operator.startsWith("$gt");
-        boolean included = operator.endsWith("e");
-        if (lower && (low == null || order.compare(value, low) > 0 || (order.compare(value, low) == 0 && !included))) {
-          low = value;
-          lowIncluded = included;
-        } else if (!lower && (high == null || order.compare(value, high) < 0
-            || (order.compare(value, high) == 0 && !included))) {
-          high = value;
-          highIncluded = included;
+    Bound low = null;
+    Bound high = null;
+    for (Document condition : idBounds(query)) {
+      for (String operator : condition.keySet()) {
+        Bound bound = new Bound(condition.get(operator), operator.endsWith("e"));
+        if (operator.startsWith("$gt")) {
+          low = tighter(low, bound, 1);
+        } else {
+          high = tighter(high, bound, -1);
         }
       }
     }
     NavigableMap<Object, Integer> range = positions;
-    if (low != null && high != null && order.compare(low, high) > 0) {
-      return Stream.empty();
-    }
     if (low != null && high != null) {
-      range = positions.subMap(low, lowIncluded, high, highIncluded);
+      if (ORDER.compare(low.value(), high.value()) > 0) {
+        return Stream.empty();
+      }
+      range = positions.subMap(low.value(), low.included(), high.value(), high.included());
     } else if (low != null) {
-      range = positions.tailMap(low, lowIncluded);
+      range = positions.tailMap(low.value(), low.included());
     } else if (high != null) {
-      range = positions.headMap(high, highIncluded);
+      range = positions.headMap(high.value(), high.included());
     }
     return (descending ? range.descendingMap() : range).values().stream();
+  }
+
+  /** One end of an {@code _id} range. */
+  private record Bound(Object value, boolean included) {
+  }
+
+  /** Of two bounds on the same end, the one that lets fewer keys through; {@code side} is 1 for lower bounds, -1 for upper. */
+  private static Bound tighter(Bound current, Bound candidate, int side) {
+    if (current == null) {
+      return candidate;
+    }
+    int further = ORDER.compare(candidate.value(), current.value()) * side;
+    return further > 0 || (further == 0 && !candidate.included()) ? candidate : current;
   }
 
   private static List<Document> idBounds(Document query) {

@@ -101,6 +101,7 @@ class IdAnchoredMemoryBackendTest {
     List<JsonObject> filters = List.of(new JsonObject(), json("{\"category\": \"SF\"}"),
         json("{\"price\": {\"$gte\": 4, \"$lte\": 9}}"), json("{\"$or\": [{\"date\": null}, {\"price\": 12}]}"),
         json("{\"_id\": {\"$lt\": 150}}"), json("{\"_id\": {\"$gt\": 290, \"$lt\": 100}}"),
+        json("{\"_id\": {\"$gt\": 150, \"$lte\": 150}}"), json("{\"_id\": {\"$gte\": 150, \"$lte\": 150}}"),
         json("{\"$and\": [{\"category\": \"SF\"}, {\"_id\": {\"$gt\": 100, \"$lte\": 200}}, {\"_id\": {\"$gte\": 120}}]}"),
         json("{\"_id\": {\"$not\": {\"$lt\": 280}}}"),
         json("{\"words\": {\"$regex\": \"^t1\"}}"),
@@ -118,7 +119,7 @@ class IdAnchoredMemoryBackendTest {
         }
       }
     }
-    assertEquals(7 * 11 * 5, compared);
+    assertEquals(7 * 13 * 5, compared);
     for (JsonObject filter : filters) {
       CountOptions atMost = new CountOptions().setLimit(40);
       assertEquals(await(stockClient.countWithOptions(books, filter, atMost)),

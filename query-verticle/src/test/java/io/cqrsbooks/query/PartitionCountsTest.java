@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.kafka.client.common.TopicPartition;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -33,20 +34,29 @@ class PartitionCountsTest {
   private static final String COUNTS = "book_counts";
   private static final Partitioning PARTITIONING = new Partitioning(3);
 
-  @Test
-  void aBatchCutOffBetweenItsBooksAndItsCountsIsRecountedBeforeItsRetry(Vertx vertx) throws Exception {
-    MongoClient mongo = RealMongo.newDatabase(vertx);
-    ReadModel readModel = new ReadModel(mongo, true, PARTITIONING);
-    BookProjection projection = new BookProjection(readModel);
+  private MongoClient mongo;
+  private ReadModel readModel;
+  private BookProjection projection;
+  /** The counts of a consumer that owns every partition, checked once: twelve books, all counted. */
+  private PartitionCounts counts;
+
+  @BeforeEach
+  void twelveBooksCountedByTheOwnerOfEveryPartition(Vertx vertx) throws Exception {
+    mongo = RealMongo.newDatabase(vertx);
+    readModel = new ReadModel(mongo, true, PARTITIONING);
+    projection = new BookProjection(readModel);
     await(projection.apply(createdBooks(1, 12)));
-    PartitionCounts counts = new PartitionCounts(readModel);
+    counts = new PartitionCounts(readModel);
     counts.assigned(topicPartitions(PARTITIONING.all()));
     await(counts.beforeBatch());
     assertEquals(12, total(readModel));
+  }
 
+  @Test
+  void aBatchCutOffBetweenItsBooksAndItsCountsIsRecountedBeforeItsRetry() throws Exception {
     BookEvent thirteenth = TestEvents.created(13, "Cut off");
     int partition = PARTITIONING.of(13);
-    cutOffAfterItsBooks(mongo, projection, thirteenth, partition);
+    cutOffAfterItsBooks(thirteenth, partition);
     await(counts.beforeBatch());
     await(projection.apply(List.of(thirteenth)));
     assertEquals(12, total(readModel), "without being told of the failure, the retry leaves the book uncounted");
@@ -59,17 +69,9 @@ class PartitionCountsTest {
   }
 
   @Test
-  void aPartitionGivenUpIsLeftToItsNextOwner(Vertx vertx) throws Exception {
-    MongoClient mongo = RealMongo.newDatabase(vertx);
-    ReadModel readModel = new ReadModel(mongo, true, PARTITIONING);
-    BookProjection projection = new BookProjection(readModel);
-    await(projection.apply(createdBooks(1, 12)));
-    PartitionCounts counts = new PartitionCounts(readModel);
-    counts.assigned(topicPartitions(PARTITIONING.all()));
-    await(counts.beforeBatch());
-
+  void aPartitionGivenUpIsLeftToItsNextOwner() throws Exception {
     int partition = PARTITIONING.of(13);
-    cutOffAfterItsBooks(mongo, projection, TestEvents.created(13, "Cut off"), partition);
+    cutOffAfterItsBooks(TestEvents.created(13, "Cut off"), partition);
     counts.revoked(topicPartitions(Set.of(partition)));
     counts.batchFailed();
     await(counts.beforeBatch());
@@ -86,8 +88,7 @@ class PartitionCountsTest {
    * The state a batch leaves when its process dies after writing its books and before adding them to the
    * counts: the books written, the partition's counts as they were, and the mark set.
    */
-  private static void cutOffAfterItsBooks(MongoClient mongo, BookProjection projection, BookEvent event, int partition)
-      throws Exception {
+  private void cutOffAfterItsBooks(BookEvent event, int partition) throws Exception {
     JsonObject before = await(mongo.findOne(COUNTS, new JsonObject().put("_id", partition), null));
     await(projection.apply(List.of(event)));
     await(mongo.save(COUNTS, before.copy().put("pending", true)));

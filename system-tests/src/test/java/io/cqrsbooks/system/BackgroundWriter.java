@@ -8,11 +8,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
@@ -47,10 +46,8 @@ final class BackgroundWriter implements AutoCloseable {
   private static final long DELETED = -1;
   /** Each book's last acknowledged outcome: its version, or {@link #DELETED}. */
   private final Map<Long, Long> acknowledged = new ConcurrentHashMap<>();
-  /** Books whose last command got no answer: it may or may not have been committed. */
-  private final Set<Long> answerLost = new HashSet<>();
-  /** Books whose last command was a delete that lost its answer: it may have taken effect, so they may be gone. */
-  private final Set<Long> deleteAnswerLost = new HashSet<>();
+  /** Books whose last command got no answer, and that command's method: it may or may not have been committed. */
+  private final Map<Long, HttpMethod> answerLost = new HashMap<>();
   private final Thread thread;
   private final AtomicLong operations = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
@@ -113,19 +110,20 @@ final class BackgroundWriter implements AutoCloseable {
   private void operate(long n) {
     int choice = live.size() < 5 ? 0 : random.nextInt(10);
     Long target = null;
+    HttpMethod method = choice < 5 ? HttpMethod.POST : choice < 8 ? HttpMethod.PUT : HttpMethod.DELETE;
     try {
-      if (choice < 5) {
-        HttpResponse<Buffer> response = system.send(HttpMethod.POST, "/api/books",
+      if (method == HttpMethod.POST) {
+        HttpResponse<Buffer> response = system.send(method, "/api/books",
             book(name + " book " + n, 1 + random.nextInt(900), random.nextInt(10_000)));
         if (record(response, 201, null)) {
           long bid = response.bodyAsJsonObject().getLong("bid");
           live.add(bid);
           acknowledged.put(bid, response.bodyAsJsonObject().getLong("version"));
         }
-      } else if (choice < 8) {
+      } else if (method == HttpMethod.PUT) {
         long bid = live.get(random.nextInt(live.size()));
         target = bid;
-        HttpResponse<Buffer> response = system.send(HttpMethod.PUT, "/api/books/" + bid,
+        HttpResponse<Buffer> response = system.send(method, "/api/books/" + bid,
             book(name + " update " + n, 1 + random.nextInt(900), random.nextInt(10_000)));
         if (record(response, 200, bid)) {
           acknowledged.put(bid, response.bodyAsJsonObject().getLong("version"));
@@ -134,7 +132,7 @@ final class BackgroundWriter implements AutoCloseable {
         int index = random.nextInt(live.size());
         long bid = live.get(index);
         target = bid;
-        if (record(system.send(HttpMethod.DELETE, "/api/books/" + bid, null), 204, bid)) {
+        if (record(system.send(method, "/api/books/" + bid, null), 204, bid)) {
           live.remove(index);
           acknowledged.put(bid, DELETED);
         }
@@ -144,10 +142,7 @@ final class BackgroundWriter implements AutoCloseable {
       // answer was lost was committed is for MySQL to say; the read model must agree with it either way.
       unavailable.incrementAndGet();
       if (target != null) {
-        answerLost.add(target);
-        if (choice >= 8) {
-          deleteAnswerLost.add(target);
-        }
+        answerLost.put(target, method);
       }
       Waits.sleep(BACK_OFF_MILLIS);
     }
@@ -162,7 +157,6 @@ final class BackgroundWriter implements AutoCloseable {
       accepted.incrementAndGet();
       if (bid != null) {
         answerLost.remove(bid);
-        deleteAnswerLost.remove(bid);
       }
       return true;
     }
@@ -170,13 +164,10 @@ final class BackgroundWriter implements AutoCloseable {
       unavailable.incrementAndGet();
       // The commit's answer was lost: it may have taken effect, exactly as when no answer came at all.
       if (bid != null && ApiException.OUTCOME_UNKNOWN.equals(response.bodyAsJsonObject().getString("error"))) {
-        answerLost.add(bid);
-        if (expected == 204) {
-          deleteAnswerLost.add(bid);
-        }
+        answerLost.put(bid, expected == 204 ? HttpMethod.DELETE : HttpMethod.PUT);
       }
       Waits.sleep(BACK_OFF_MILLIS);
-    } else if (response.statusCode() == 404 && bid != null && answerLost.remove(bid)) {
+    } else if (response.statusCode() == 404 && bid != null && answerLost.remove(bid) != null) {
       live.remove(bid);
       acknowledged.put(bid, DELETED);
     } else {
@@ -195,7 +186,7 @@ final class BackgroundWriter implements AutoCloseable {
     acknowledged.forEach((bid, version) -> {
       if (version == DELETED) {
         assertFalse(versions.containsKey(bid), () -> name + ": book " + bid + " was deleted, yet it is there");
-      } else if (!(deleteAnswerLost.contains(bid) && !versions.containsKey(bid))) {
+      } else if (!(answerLost.get(bid) == HttpMethod.DELETE && !versions.containsKey(bid))) {
         assertTrue(versions.getOrDefault(bid, 0L) >= version,
             () -> name + ": book " + bid + " acknowledged at version " + version + ", found " + versions.get(bid));
       }

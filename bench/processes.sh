@@ -1,0 +1,55 @@
+# Shared by the benchmarks that run each process in its own JVM (cluster.sh, fanout.sh); sourced, not run.
+# The script sets NAME (its results' prefix) and calls, in order: ports_free PORT..., build, start_servers,
+# then start NAME ROLE PORT [ENV...] per process. Processes are stopped and WORK removed on exit.
+MYSQL=13306; KAFKA=19092; MONGO=17017
+WORK=$(mktemp -d "/tmp/cqrs-books-$NAME-bench.XXXXXX")
+RESULTS=bench/results; mkdir -p "$RESULTS"
+STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
+OUT="$RESULTS/$NAME-$STAMP.json"
+SECRET=$(head -c 48 /dev/urandom | base64 | tr -d '/+=' | head -c 48)
+declare -A PIDS=()
+
+cleanup() {
+  for name in "${!PIDS[@]}"; do kill "${PIDS[$name]}" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+wait_http() { until curl -s -o /dev/null "http://127.0.0.1:$1$2" 2>/dev/null; do sleep 0.05; done; }
+wait_ready() { until curl -sf "http://127.0.0.1:$1/ready" >/dev/null 2>&1; do sleep 0.05; done; }
+bench() { java -Xmx2g -jar target/cqrs-books-bench.jar "$@" mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO; }
+
+ports_free() { # port...
+  local port
+  for port in "$@" $MYSQL $KAFKA $MONGO; do
+    if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+      echo "bench/$NAME.sh: port $port is already in use; stop what runs there first" >&2; exit 1
+    fi
+  done
+}
+
+build() {
+  echo "== building (mvn -Pbench package)"
+  mvn -B -q -DskipTests -Pbench package
+}
+
+# The equivalent of ./run.sh servers; then the environment every process needs to attach to it.
+start_servers() {
+  CQRS_DATA_DIR="$WORK/data" CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA \
+  CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO java -Xmx4g -jar target/cqrs-books.jar servers > "$WORK/servers.log" 2>&1 &
+  PIDS[servers]=$!
+  until [ -f "$WORK/data/servers.env" ]; do sleep 0.2; done
+  # shellcheck disable=SC1091
+  . "$WORK/data/servers.env"
+  export CQRS_AUTH_JWT_SECRET=$SECRET
+}
+
+start() { # name role port [extra env...]
+  local name=$1 role=$2 port=$3; shift 3
+  env "$@" "CQRS_$(echo "$role" | tr a-z A-Z)_HTTP_PORT=$port" java -Xms64m -Xmx768m -jar target/cqrs-books.jar "$role" \
+    > "$WORK/$name.log" 2>&1 &
+  PIDS[$name]=$!
+}
+
+token() { java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1; }
