@@ -19,22 +19,6 @@ NAME=fanout
 # shellcheck source=bench/processes.sh
 . bench/processes.sh
 
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # CPU time used so far (utime + stime, in clock ticks)
-
-# CPU of each process (and mariadbd) over $1 seconds, in % of one core.
-cpu_percent() {
-  local seconds=$1 hz name out=""; hz=$(getconf CLK_TCK)
-  declare -A pid=() before=()
-  for name in "${!PIDS[@]}"; do pid[$name]=${PIDS[$name]}; done
-  pid[mariadbd]=$(pgrep -f "$WORK/data/mariadb" | head -n 1)
-  for name in "${!pid[@]}"; do before[$name]=$(ticks "${pid[$name]}"); done
-  sleep "$seconds"
-  for name in "${!pid[@]}"; do
-    out="$out${out:+, }\"$name\": $(( ($(ticks "${pid[$name]}") - before[$name]) * 100 / hz / seconds ))"
-  done
-  echo "{$out}"
-}
-
 ports_free $C1 $Q1
 build
 
@@ -45,20 +29,19 @@ start query query $Q1
 wait_http $C1 /health; wait_ready $Q1
 TOKEN=$(token)
 
-echo "== warm-up: $STREAMS streams, 200 writes/s, ${WARMUP_SECONDS}s"
+echo "== $STREAMS streams, 200 writes/s, ${WARMUP_SECONDS}s of warm-up (in the measuring JVM), then ${SECONDS_PER_RUN}s"
 bench fanout command=http://127.0.0.1:$C1 query=http://127.0.0.1:$Q1 clients="$STREAMS" queryPid="${PIDS[query]}" \
-  token="$TOKEN" rate=200 seconds="$WARMUP_SECONDS" out="$WORK/warm.json" | grep -E "streams open|propagation at"
-
-echo "== $STREAMS streams, 200 writes/s, ${SECONDS_PER_RUN}s"
-bench fanout command=http://127.0.0.1:$C1 query=http://127.0.0.1:$Q1 clients="$STREAMS" queryPid="${PIDS[query]}" \
-  token="$TOKEN" rate=200 seconds="$SECONDS_PER_RUN" out="$WORK/fanout.json" &
+  token="$TOKEN" rate=200 warmUpLoadSeconds="$WARMUP_SECONDS" seconds="$SECONDS_PER_RUN" out="$WORK/fanout.json" \
+  > "$WORK/fanout.out" 2>&1 &
 LOAD=$!
-sleep 1; PIDS[bench]=$(pgrep -f "cqrs-books-bench.jar fanout" | head -n 1)
-# The middle of the measured window: after the streams open (about 4 s), before the writes end.
-sleep $(( 3 + SECONDS_PER_RUN / 4 ))
+sleep 1; PIDS[bench]=$(pgrep -n -f "^java.*cqrs-books-bench.jar fanout")
+until grep -q "^measuring" "$WORK/fanout.out" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.5; done
+grep -E "streams open|propagation at" "$WORK/fanout.out" | head -n 2
+sleep $(( 1 + SECONDS_PER_RUN / 4 ))
 CPU=$(cpu_percent $(( SECONDS_PER_RUN / 2 )))
-echo "CPU in % of one core, middle of the window (the load generator is 'bench'): $CPU"
+echo "CPU in % of one core, middle of the window (the load generator is 'bench'; jit: its compiler threads): $CPU"
 wait $LOAD
+grep -E "propagation at|RSS after" "$WORK/fanout.out" | tail -n 2
 unset 'PIDS[bench]'
 
 cat > "$OUT" <<JSON
@@ -67,7 +50,7 @@ cat > "$OUT" <<JSON
   "commit": "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')",
   "machine": "$(nproc) cores, $(java -version 2>&1 | head -n 1 | tr -d '"'); load generator on the same cores",
   "topology": "servers + 1 command + 1 query process",
-  "warmUp": $(cat "$WORK/warm.json"),
+  "warmUpSeconds": $WARMUP_SECONDS,
   "cpuPercentOfOneCore": $CPU,
   "fanOut": $(cat "$WORK/fanout.json")
 }

@@ -52,4 +52,25 @@ start() { # name role port [extra env...]
   PIDS[$name]=$!
 }
 
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # CPU time used so far (utime + stime, in clock ticks)
+# CPU a JVM's JIT compiler threads have used so far, in clock ticks (0 for a process that is not a JVM).
+# Their names hold one space, which moves utime and stime one field to the right.
+jit_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre\)/ {t += $15 + $16} END {print t + 0}'; }
+
+# CPU of each process (and mariadbd) over $1 seconds, in % of one core; for each, also the part its JIT
+# compiler threads took ("jit"): a JVM still compiling its hot paths is not at steady state yet.
+cpu_percent() {
+  local seconds=$1 hz name out=""; hz=$(getconf CLK_TCK)
+  declare -A pid=() before=() jit=()
+  for name in "${!PIDS[@]}"; do pid[$name]=${PIDS[$name]}; done
+  pid[mariadbd]=$(pgrep -f "$WORK/data/mariadb" | head -n 1)
+  for name in "${!pid[@]}"; do before[$name]=$(ticks "${pid[$name]}"); jit[$name]=$(jit_ticks "${pid[$name]}"); done
+  sleep "$seconds"
+  for name in "${!pid[@]}"; do
+    out="$out${out:+, }\"$name\": {\"cpu\": $(( ($(ticks "${pid[$name]}") - before[$name]) * 100 / hz / seconds )),"
+    out="$out \"jit\": $(( ($(jit_ticks "${pid[$name]}") - jit[$name]) * 100 / hz / seconds ))}"
+  done
+  echo "{$out}"
+}
+
 token() { java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1; }

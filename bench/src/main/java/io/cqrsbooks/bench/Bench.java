@@ -119,13 +119,16 @@ public final class Bench {
   private void clusterPropagation() throws Exception {
     authorization = "Bearer " + setting("token", "");
     List<String> queries = List.of(setting("query", "").split(","));
-    PropagationRun run = new PropagationRun(vertx, http, List.of(setting("command", "").split(",")), queries, authorization);
+    List<String> commands = List.of(setting("command", "").split(","));
+    warmUpUnderLoad(commands, queries);
+    PropagationRun run = new PropagationRun(vertx, http, commands, queries, authorization);
     // Where the time goes: each query process's own record of commit -> applied, read around the run.
     List<LatencyBuckets> before = new ArrayList<>();
     for (String query : queries) {
       before.add(await(LatencyBuckets.read(http, query, PROJECTION_LATENCY), 30));
     }
     LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
+    System.out.printf("measuring for %d s%n", measured.toSeconds());
     JsonObject report = await(run.run(Double.parseDouble(setting("rate", "200")), measured), 300);
     JsonObject relay = relayDelays(started);
     System.out.println("command -> published by the relay: " + relay.encode());
@@ -136,6 +139,23 @@ public final class Bench {
     }
     System.out.println("commit -> applied in the read model, per query process: " + projection.encode());
     write(report.put("commitToApplied", projection));
+  }
+
+  /**
+   * The same writes and streams for {@code warmUpLoadSeconds} first, in this JVM: a load generator started
+   * for the measured window would JIT-compile its own paths in it, on the cores the system under test uses.
+   */
+  private void warmUpUnderLoad(List<String> commands, List<String> streams) throws Exception {
+    if (warmUpLoad().isZero()) {
+      return;
+    }
+    System.out.print("warm-up: ");
+    await(new PropagationRun(vertx, http, commands, streams, authorization)
+        .run(Double.parseDouble(setting("rate", "200")), warmUpLoad()), warmUpLoad().toSeconds() + 300);
+  }
+
+  private Duration warmUpLoad() {
+    return Duration.ofSeconds(Long.parseLong(setting("warmUpLoadSeconds", "0")));
   }
 
   private static final String PROJECTION_LATENCY = "cqrs_projection_latency_seconds";
@@ -164,15 +184,25 @@ public final class Bench {
     authorization = "Bearer " + setting("token", "");
     int clients = Integer.parseInt(setting("clients", "1000"));
     long pid = Long.parseLong(setting("queryPid", "0"));
-    PropagationRun run = new PropagationRun(vertx, http, List.of(setting("command", "").split(",")),
-        java.util.Collections.nCopies(clients, setting("query", "")), authorization);
+    List<String> commands = List.of(setting("command", "").split(","));
+    List<String> streams = java.util.Collections.nCopies(clients, setting("query", ""));
+    double rate = Double.parseDouble(setting("rate", "200"));
+    PropagationRun run = new PropagationRun(vertx, http, commands, streams, authorization);
     long before = rssKb(pid);
     await(run.open(), 120);
     Thread.sleep(3000);
     long after = rssKb(pid);
     System.out.printf("%d streams open on pid %d: RSS %d MB -> %d MB, %.1f KB per stream%n", run.openedStreams(), pid,
         before / 1024, after / 1024, (after - before) / (double) clients);
-    JsonObject report = await(run.measure(Double.parseDouble(setting("rate", "200")), measured), 300);
+    if (!warmUpLoad().isZero()) {
+      // The first streams carry the warm-up (and gave the memory per stream); the measured ones are fresh.
+      System.out.print("warm-up: ");
+      await(run.measure(rate, warmUpLoad()), warmUpLoad().toSeconds() + 300);
+      run = new PropagationRun(vertx, http, commands, streams, authorization);
+      await(run.open(), 120);
+    }
+    System.out.printf("measuring for %d s%n", measured.toSeconds());
+    JsonObject report = await(run.measure(rate, measured), 300);
     long loaded = rssKb(pid);
     System.out.printf("RSS after %d s of changes: %d MB%n", measured.toSeconds(), loaded / 1024);
     write(report.put("rssBeforeKb", before).put("rssWithStreamsKb", after).put("rssAfterLoadKb", loaded)

@@ -8,12 +8,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecords;
-import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,7 +44,7 @@ final class ChangeFeed extends VerticleBase {
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final long RETRY_MILLIS = 1000;
   /** How often, while records wait, the group's committed offsets are read (other processes' progress). */
-  private static final long APPLIED_CHECK_MILLIS = 20;
+  private static final long APPLIED_CHECK_MILLIS = 5;
   /** Records held back at most; polling stops beyond it (e.g. while no process can apply). */
   private static final int MAX_HELD = 20_000;
   /** Bids whose newest announced version is remembered, to skip re-sent and stale events. */
@@ -61,7 +59,7 @@ final class ChangeFeed extends VerticleBase {
     }
   };
   private KafkaConsumer<String, String> consumer;
-  private KafkaAdminClient admin;
+  private GroupProgress progress;
   private ArrayDeque<KafkaConsumerRecord<String, String>>[] held;
   private long[] applied;
   /** Partitions this process's consumer applies: their progress comes from its reports, not from Kafka. */
@@ -81,7 +79,7 @@ final class ChangeFeed extends VerticleBase {
   @Override
   public Future<?> start() {
     consumer = KafkaConsumer.create(vertx, kafka.feedConfig());
-    admin = KafkaAdminClient.create(vertx, kafka.adminConfig());
+    progress = new GroupProgress(vertx, kafka);
     vertx.eventBus().<JsonObject>localConsumer(APPLIED_ADDRESS, message -> appliedLocally(message.body()));
     vertx.eventBus().<JsonArray>localConsumer(OWNED_ADDRESS, message -> {
       ownedHere = message.body().stream().map(p -> ((Number) p).intValue()).collect(Collectors.toUnmodifiableSet());
@@ -96,7 +94,7 @@ final class ChangeFeed extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    return Future.join(consumer.close(), admin.close());
+    return Future.join(consumer.close(), progress.close());
   }
 
   /**
@@ -235,15 +233,11 @@ final class ChangeFeed extends VerticleBase {
       return;
     }
     checkScheduled = true;
-    vertx.setTimer(APPLIED_CHECK_MILLIS, timer -> admin.listConsumerGroupOffsets(kafka.groupId())
+    vertx.setTimer(APPLIED_CHECK_MILLIS, timer -> progress.committed(held.length)
         .onComplete(read -> {
           checkScheduled = false;
           if (read.succeeded()) {
-            for (Map.Entry<TopicPartition, OffsetAndMetadata> committed : read.result().entrySet()) {
-              if (committed.getKey().getTopic().equals(kafka.topic()) && committed.getValue() != null) {
-                advanceApplied(committed.getKey().getPartition(), committed.getValue().getOffset());
-              }
-            }
+            read.result().forEach(this::advanceApplied);
             release();
           } else {
             LOG.debug("reading the group's committed offsets failed: {}", read.cause().getMessage());

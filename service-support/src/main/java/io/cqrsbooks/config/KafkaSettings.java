@@ -67,6 +67,17 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
     return config;
   }
 
+  /**
+   * A query process's reader of the group's committed offsets (how far other processes have applied): it
+   * carries the group's id to ask the group's coordinator, but never subscribes nor commits, so it never joins.
+   */
+  public Map<String, String> groupProgressConfig() {
+    Map<String, String> config = readerConfig();
+    config.put("group.id", groupId);
+    config.put("client.id", groupId + "-progress-" + java.util.UUID.randomUUID());
+    return config;
+  }
+
   /** What every reader of the topic shares: string records, committed transactions only, no automatic commits. */
   private Map<String, String> readerConfig() {
     Map<String, String> config = new HashMap<>();

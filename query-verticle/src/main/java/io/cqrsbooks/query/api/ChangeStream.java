@@ -44,7 +44,7 @@ final class ChangeStream {
   private static final long MAX_HEARTBEAT_MILLIS = 15_000;
   /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
   private static final long CLOSE_GRACE_MILLIS = 30_000;
-  static final long COALESCE_MILLIS = 20;
+  static final long COALESCE_MILLIS = 5;
   static final long WRITES_PER_SECOND = 10_000;
 
   private final Vertx vertx;
