@@ -2,7 +2,7 @@
 # SSE fan-out alone: ./bench/fanout.sh [STREAMS] [SECONDS]
 # One `servers` process, one command and one query process (each its own JVM), then STREAMS (default
 # 1000) SSE streams on the query process while writes go at 200/s for SECONDS (default 20), after a
-# warm-up of the same shape (WARMUP_SECONDS, default 120). Reports each change's delivery time on every
+# warm-up of the same shape (WARMUP_SECONDS, default 360). Reports each change's delivery time on every
 # stream (POST answer -> frame read), the query process's memory per open stream (from the warm-up's
 # streams, the first opened: RSS does not shrink when they close), and each process's CPU in the middle of
 # the measured window. Writes bench/results/fanout-<date>.json.
@@ -11,9 +11,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 STREAMS=${1:-1000}; SECONDS_PER_RUN=${2:-20}
-# Four JVMs JIT-compile their hot paths for minutes after start (a C2 thread at half a core a minute in):
+# The JVMs JIT-compile their hot paths for minutes after start (about 6 on these 2 cores, see cluster.sh):
 # the warm-up runs the same load long enough for that to settle.
-WARMUP_SECONDS=${WARMUP_SECONDS:-120}
+WARMUP_SECONDS=${WARMUP_SECONDS:-360}
 C1=18081; Q1=18080
 NAME=fanout
 # shellcheck source=bench/processes.sh
