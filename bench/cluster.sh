@@ -90,9 +90,12 @@ T0=$(now_ms); start query-1 query $Q1 "${JOIN_ENV[@]}" CQRS_MONGO_ATOMIC_VERSION
 COPY_S=$(awk -v a="$T0" -v b="$(now_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }')
 COPIED=$(curl -s "http://127.0.0.1:$Q1/ready" | sed -n 's/.*"bootstrapCopied":\([0-9]*\).*/\1/p')
 echo "   query-1 copied $COPIED books: start to ready ${COPY_S}s"
-# ... and a second one joins it, three times (one start is one sample of a JVM start on a busy machine).
+# ... and a second one joins it, three times (one start is one sample of a JVM start), each once the machine
+# is quiet: right after a copy of 1M books the servers JVM and the copier go on collecting garbage for a while.
 JOINS=(); MODES=()
 for attempt in 1 2 3; do
+  QUIET=$(wait_quiet 120)
+  echo "   the machine was quiet after ${QUIET}s"
   T0=$(now_ms); start query-3 query $Q3 "${JOIN_ENV[@]}"; wait_ready $Q3
   JOINS+=("$(awk -v a="$T0" -v b="$(now_ms)" 'BEGIN { printf "%.2f", (b - a) / 1000 }')")
   MODES+=("\"$(curl -s "http://127.0.0.1:$Q3/ready" | sed -n 's/.*"bootstrapMode":"\([a-z]*\)".*/\1/p')\"")

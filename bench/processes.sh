@@ -73,4 +73,20 @@ cpu_percent() {
   echo "{$out}"
 }
 
+# Waits (at most $1 seconds) until every process of the run together uses under 30% of one core over
+# 2 s, so that a measurement of one start is not one of what the machine still does after the phase before.
+wait_quiet() {
+  local limit=$1 waited=0 hz before now name; hz=$(getconf CLK_TCK)
+  declare -A pid=()
+  for name in "${!PIDS[@]}"; do pid[$name]=${PIDS[$name]}; done
+  pid[mariadbd]=$(pgrep -f "$WORK/data/mariadb" | head -n 1)
+  while [ "$waited" -lt "$limit" ]; do
+    before=0; for name in "${!pid[@]}"; do before=$((before + $(ticks "${pid[$name]}"))); done
+    sleep 2; waited=$((waited + 2))
+    now=0; for name in "${!pid[@]}"; do now=$((now + $(ticks "${pid[$name]}"))); done
+    [ $(( (now - before) * 100 / hz / 2 )) -lt 30 ] && break
+  done
+  echo "$waited"
+}
+
 token() { java -jar target/cqrs-books.jar token 2>/dev/null | tail -n 1; }
