@@ -11,7 +11,8 @@ cd "$(dirname "$0")/.."
 SECONDS_PER_RUN=20; JOIN_BOOKS=1000000; FANOUT=1000; WARMUP=360
 if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=5; JOIN_BOOKS=20000; FANOUT=100; WARMUP=20; fi
 # Five JVMs JIT-compile their hot paths for minutes after start: at 200 writes/s their compiler threads
-# still took 50% of a core after 3 minutes, 10% after 5 and under 3% after 6 (measured from /proc).
+# together took 52% of a core in the 4th minute, 18% in the 5th, 7-13% in the 6th and 7th, then 0-4%
+# (measured from /proc; docs/performance.md, "seventh run").
 WARMUP_SECONDS=${WARMUP_SECONDS:-$WARMUP}
 # The query processes' MongoDB write guard (QUERY_GUARD=false to see what it costs on the stand-in).
 QUERY_GUARD=${QUERY_GUARD:-true}
