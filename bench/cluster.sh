@@ -42,18 +42,12 @@ COMMANDS=http://127.0.0.1:$C1,http://127.0.0.1:$C2
 
 echo "== propagation at 200 writes/s, 2 command + 2 query processes (${WARMUP_SECONDS}s warm-up, ${SECONDS_PER_RUN}s)"
 # The warm-up runs in the measuring JVM too, so that its own JIT is done before the measured window.
-bench cluster-propagation command=$COMMANDS query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" \
-  rate=200 warmUpLoadSeconds=$WARMUP_SECONDS seconds=$SECONDS_PER_RUN out="$WORK/propagation.json" \
-  > "$WORK/propagation.out" 2>&1 &
-LOAD=$!
-PIDS[bench]=$(sleep 1; pgrep -n -f "^java.*cqrs-books-bench.jar cluster-propagation")
-until grep -q "^measuring" "$WORK/propagation.out" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.5; done
-sleep 1
-PROPAGATION_CPU=$(cpu_percent $(( SECONDS_PER_RUN * 3 / 4 )))
+bench_sampled 1 $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMMANDS \
+  query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" rate=200 warmUpLoadSeconds=$WARMUP_SECONDS \
+  seconds=$SECONDS_PER_RUN out="$WORK/propagation.json"
+PROPAGATION_CPU=$MEASURED_CPU
 echo "   CPU in % of one core while measured (jit: the share its compilers took): $PROPAGATION_CPU"
-wait $LOAD
-unset 'PIDS[bench]'
-grep -v "^\[" "$WORK/propagation.out" | grep -E "^(propagation|command|commit)"
+grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|command|commit)"
 
 echo "== failover: SIGKILL of the relay holder during 200 writes/s"
 HOLDER=$(grep -l "now relays the outbox" "$WORK"/command-*.log | head -n 1 | xargs basename | sed 's/\.log$//')

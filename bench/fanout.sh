@@ -30,19 +30,12 @@ wait_http $C1 /health; wait_ready $Q1
 TOKEN=$(token)
 
 echo "== $STREAMS streams, 200 writes/s, ${WARMUP_SECONDS}s of warm-up (in the measuring JVM), then ${SECONDS_PER_RUN}s"
-bench fanout command=http://127.0.0.1:$C1 query=http://127.0.0.1:$Q1 clients="$STREAMS" queryPid="${PIDS[query]}" \
-  token="$TOKEN" rate=200 warmUpLoadSeconds="$WARMUP_SECONDS" seconds="$SECONDS_PER_RUN" out="$WORK/fanout.json" \
-  > "$WORK/fanout.out" 2>&1 &
-LOAD=$!
-sleep 1; PIDS[bench]=$(pgrep -n -f "^java.*cqrs-books-bench.jar fanout")
-until grep -q "^measuring" "$WORK/fanout.out" || ! kill -0 $LOAD 2>/dev/null; do sleep 0.5; done
-grep -E "streams open|propagation at" "$WORK/fanout.out" | head -n 2
-sleep $(( 1 + SECONDS_PER_RUN / 4 ))
-CPU=$(cpu_percent $(( SECONDS_PER_RUN / 2 )))
+bench_sampled $(( 1 + SECONDS_PER_RUN / 4 )) $(( SECONDS_PER_RUN / 2 )) fanout command=http://127.0.0.1:$C1 \
+  query=http://127.0.0.1:$Q1 clients="$STREAMS" queryPid="${PIDS[query]}" token="$TOKEN" rate=200 \
+  warmUpLoadSeconds="$WARMUP_SECONDS" seconds="$SECONDS_PER_RUN" out="$WORK/fanout.json"
+CPU=$MEASURED_CPU
+grep -E "streams open|propagation at|RSS after" "$WORK/fanout.out"
 echo "CPU in % of one core, middle of the window (the load generator is 'bench'; jit: its compiler threads): $CPU"
-wait $LOAD
-grep -E "propagation at|RSS after" "$WORK/fanout.out" | tail -n 2
-unset 'PIDS[bench]'
 
 cat > "$OUT" <<JSON
 {

@@ -57,33 +57,52 @@ ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; } # CPU time used so far (uti
 # Their names hold one space, which moves utime and stime one field to the right.
 jit_ticks() { cat /proc/"$1"/task/*/stat 2>/dev/null | awk '/\(C[12] CompilerThre\)/ {t += $15 + $16} END {print t + 0}'; }
 
+# The run's processes by name, mariadbd among them, in the associative array RUN_PIDS.
+collect_pids() {
+  local name
+  declare -gA RUN_PIDS=()
+  for name in "${!PIDS[@]}"; do RUN_PIDS[$name]=${PIDS[$name]}; done
+  RUN_PIDS[mariadbd]=$(pgrep -f "$WORK/data/mariadb" | head -n 1)
+}
+
 # CPU of each process (and mariadbd) over $1 seconds, in % of one core; for each, also the part its JIT
 # compiler threads took ("jit"): a JVM still compiling its hot paths is not at steady state yet.
 cpu_percent() {
   local seconds=$1 hz name out=""; hz=$(getconf CLK_TCK)
-  declare -A pid=() before=() jit=()
-  for name in "${!PIDS[@]}"; do pid[$name]=${PIDS[$name]}; done
-  pid[mariadbd]=$(pgrep -f "$WORK/data/mariadb" | head -n 1)
-  for name in "${!pid[@]}"; do before[$name]=$(ticks "${pid[$name]}"); jit[$name]=$(jit_ticks "${pid[$name]}"); done
+  declare -A before=() jit=()
+  collect_pids
+  for name in "${!RUN_PIDS[@]}"; do before[$name]=$(ticks "${RUN_PIDS[$name]}"); jit[$name]=$(jit_ticks "${RUN_PIDS[$name]}"); done
   sleep "$seconds"
-  for name in "${!pid[@]}"; do
-    out="$out${out:+, }\"$name\": {\"cpu\": $(( ($(ticks "${pid[$name]}") - before[$name]) * 100 / hz / seconds )),"
-    out="$out \"jit\": $(( ($(jit_ticks "${pid[$name]}") - jit[$name]) * 100 / hz / seconds ))}"
+  for name in "${!RUN_PIDS[@]}"; do
+    out="$out${out:+, }\"$name\": {\"cpu\": $(( ($(ticks "${RUN_PIDS[$name]}") - before[$name]) * 100 / hz / seconds )),"
+    out="$out \"jit\": $(( ($(jit_ticks "${RUN_PIDS[$name]}") - jit[$name]) * 100 / hz / seconds ))}"
   done
   echo "{$out}"
+}
+
+# Runs `bench MODE ARGS...` in the background (its output in $WORK/MODE.out); once it starts measuring, waits
+# $1 s, then samples every process's CPU (the bench JVM's too) for $2 s into MEASURED_CPU; then waits for it.
+bench_sampled() {
+  local delay=$1 seconds=$2 mode=$3 load; shift 2
+  bench "$@" > "$WORK/$mode.out" 2>&1 &
+  load=$!
+  until grep -q "^measuring" "$WORK/$mode.out" || ! kill -0 $load 2>/dev/null; do sleep 0.5; done
+  PIDS[bench]=$(pgrep -n -f "^java.*cqrs-books-bench.jar $mode")
+  sleep "$delay"
+  MEASURED_CPU=$(cpu_percent "$seconds")
+  wait $load
+  unset 'PIDS[bench]'
 }
 
 # Waits (at most $1 seconds) until every process of the run together uses under 30% of one core over
 # 2 s, so that a measurement of one start is not one of what the machine still does after the phase before.
 wait_quiet() {
   local limit=$1 waited=0 hz before now name; hz=$(getconf CLK_TCK)
-  declare -A pid=()
-  for name in "${!PIDS[@]}"; do pid[$name]=${PIDS[$name]}; done
-  pid[mariadbd]=$(pgrep -f "$WORK/data/mariadb" | head -n 1)
+  collect_pids
   while [ "$waited" -lt "$limit" ]; do
-    before=0; for name in "${!pid[@]}"; do before=$((before + $(ticks "${pid[$name]}"))); done
+    before=0; for name in "${!RUN_PIDS[@]}"; do before=$((before + $(ticks "${RUN_PIDS[$name]}"))); done
     sleep 2; waited=$((waited + 2))
-    now=0; for name in "${!pid[@]}"; do now=$((now + $(ticks "${pid[$name]}"))); done
+    now=0; for name in "${!RUN_PIDS[@]}"; do now=$((now + $(ticks "${RUN_PIDS[$name]}"))); done
     [ $(( (now - before) * 100 / hz / 2 )) -lt 30 ] && break
   done
   echo "$waited"

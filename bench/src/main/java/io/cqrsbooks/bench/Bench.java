@@ -47,6 +47,8 @@ public final class Bench {
   private final ClosedLoop loop = new ClosedLoop(vertx);
   private final Duration warmUp;
   private final Duration measured;
+  /** The same load, in this JVM, before a cluster-propagation or fan-out window ({@code warmUpLoadSeconds}). */
+  private final Duration warmUpLoad;
   private final Duration maxWarmUp;
   private final Optional<Wrk> wrk;
   private final CpuMeter cpu;
@@ -66,6 +68,7 @@ public final class Bench {
         .put("db_name", setting("database", "cqrs_books")));
     warmUp = Duration.ofSeconds(Long.parseLong(setting("warmUpSeconds", "5")));
     measured = Duration.ofSeconds(Long.parseLong(setting("seconds", "10")));
+    warmUpLoad = Duration.ofSeconds(Long.parseLong(setting("warmUpLoadSeconds", "0")));
     maxWarmUp = Duration.ofSeconds(Long.parseLong(setting("maxWarmUpSeconds", "60")));
     wrk = Wrk.find(setting("wrk", "wrk"));
     Map<String, Long> pids = new LinkedHashMap<>();
@@ -146,16 +149,12 @@ public final class Bench {
    * for the measured window would JIT-compile its own paths in it, on the cores the system under test uses.
    */
   private void warmUpUnderLoad(List<String> commands, List<String> streams) throws Exception {
-    if (warmUpLoad().isZero()) {
+    if (warmUpLoad.isZero()) {
       return;
     }
     System.out.print("warm-up: ");
     await(new PropagationRun(vertx, http, commands, streams, authorization)
-        .run(Double.parseDouble(setting("rate", "200")), warmUpLoad()), warmUpLoad().toSeconds() + 300);
-  }
-
-  private Duration warmUpLoad() {
-    return Duration.ofSeconds(Long.parseLong(setting("warmUpLoadSeconds", "0")));
+        .run(Double.parseDouble(setting("rate", "200")), warmUpLoad), warmUpLoad.toSeconds() + 300);
   }
 
   private static final String PROJECTION_LATENCY = "cqrs_projection_latency_seconds";
@@ -194,10 +193,10 @@ public final class Bench {
     long after = rssKb(pid);
     System.out.printf("%d streams open on pid %d: RSS %d MB -> %d MB, %.1f KB per stream%n", run.openedStreams(), pid,
         before / 1024, after / 1024, (after - before) / (double) clients);
-    if (!warmUpLoad().isZero()) {
+    if (!warmUpLoad.isZero()) {
       // The first streams carry the warm-up (and gave the memory per stream); the measured ones are fresh.
       System.out.print("warm-up: ");
-      await(run.measure(rate, warmUpLoad()), warmUpLoad().toSeconds() + 300);
+      await(run.measure(rate, warmUpLoad), warmUpLoad.toSeconds() + 300);
       run = new PropagationRun(vertx, http, commands, streams, authorization);
       await(run.open(), 120);
     }

@@ -2,6 +2,7 @@ package io.cqrsbooks.config;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.UUID;
 
 /** How to reach Kafka and which topic carries book events: the {@code kafka} section of the configuration. */
 public record KafkaSettings(String bootstrapServers, String topic, int partitions, short replicationFactor,
@@ -74,7 +75,7 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
   public Map<String, String> groupProgressConfig() {
     Map<String, String> config = readerConfig();
     config.put("group.id", groupId);
-    config.put("client.id", groupId + "-progress-" + java.util.UUID.randomUUID());
+    config.put("client.id", groupId + "-progress-" + UUID.randomUUID());
     return config;
   }
 
