@@ -1,10 +1,19 @@
 package io.cqrsbooks.system;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -55,9 +64,31 @@ class ArchitectureTest {
   @Test
   void theSharedModulesNeverUseEitherSide() {
     noClasses().that().resideInAnyPackage("io.cqrsbooks.contract..", "io.cqrsbooks.store..", "io.cqrsbooks.http..",
-            "io.cqrsbooks.config..")
+            "io.cqrsbooks.config..", "io.cqrsbooks.auth..", "io.cqrsbooks.metrics..", "io.cqrsbooks.embedded..")
         .should().dependOnClassesThat().resideInAnyPackage("io.cqrsbooks.command..", "io.cqrsbooks.query..",
             "io.cqrsbooks.launcher..")
         .check(production);
+  }
+
+  /** docs/architecture.md's map names every production package and class, so a newcomer finds each one there. */
+  @Test
+  void theMapInTheArchitectureDocNamesEveryPackageAndClass() throws IOException {
+    String doc = Files.readString(Path.of("..", "docs", "architecture.md"));
+    int start = doc.indexOf("## Map");
+    assertTrue(start >= 0, "docs/architecture.md has a section '## Map'");
+    int end = doc.indexOf("\n## ", start + 1);
+    String map = doc.substring(start, end < 0 ? doc.length() : end);
+    List<String> missing = new ArrayList<>();
+    for (JavaClass type : production) {
+      if (type.isTopLevelClass() && !type.getSimpleName().equals("package-info")) {
+        if (!Pattern.compile("\\b" + type.getSimpleName() + "\\b").matcher(map).find()) {
+          missing.add(type.getName());
+        }
+        if (!map.contains("`" + type.getPackageName() + "`")) {
+          missing.add("package " + type.getPackageName());
+        }
+      }
+    }
+    assertTrue(missing.isEmpty(), "not on the map in docs/architecture.md: " + new TreeSet<>(missing));
   }
 }
