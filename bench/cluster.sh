@@ -47,7 +47,7 @@ bench_sampled 1 $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMM
   seconds=$SECONDS_PER_RUN out="$WORK/propagation.json"
 PROPAGATION_CPU=$MEASURED_CPU
 echo "   CPU in % of one core while measured (jit: the share its compilers took): $PROPAGATION_CPU"
-grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|command|commit)"
+grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|command|commit|sent|batch)"
 
 echo "== failover: SIGKILL of the relay holder during 200 writes/s"
 HOLDER=$(grep -l "now relays the outbox" "$WORK"/command-*.log | head -n 1 | xargs basename | sed 's/\.log$//')

@@ -125,23 +125,37 @@ public final class Bench {
     List<String> commands = List.of(setting("command", "").split(","));
     warmUpUnderLoad(commands, queries);
     PropagationRun run = new PropagationRun(vertx, http, commands, queries, authorization);
-    // Where the time goes: each query process's own record of commit -> applied, read around the run.
-    List<LatencyBuckets> before = new ArrayList<>();
-    for (String query : queries) {
-      before.add(await(LatencyBuckets.read(http, query, PROJECTION_LATENCY), 30));
-    }
+    // Where the time goes: each query process's own records of the read side's stages, read around the run.
+    List<Map<String, LatencyBuckets>> before = readSideStages(queries);
     LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
     System.out.printf("measuring for %d s%n", measured.toSeconds());
     JsonObject report = await(run.run(Double.parseDouble(setting("rate", "200")), measured), 300);
     JsonObject relay = relayDelays(started);
     System.out.println("command -> published by the relay: " + relay.encode());
     report.put("commandToPublished", relay);
-    JsonObject projection = new JsonObject();
-    for (int i = 0; i < queries.size(); i++) {
-      projection.put(queries.get(i), await(LatencyBuckets.read(http, queries.get(i), PROJECTION_LATENCY), 30).since(before.get(i)));
+    List<Map<String, LatencyBuckets>> after = readSideStages(queries);
+    for (Stage stage : READ_SIDE_STAGES) {
+      JsonObject perProcess = new JsonObject();
+      for (int i = 0; i < queries.size(); i++) {
+        perProcess.put(queries.get(i), after.get(i).get(stage.timer()).since(before.get(i).get(stage.timer())));
+      }
+      System.out.println(stage.words() + ", per query process: " + perProcess.encode());
+      report.put(stage.key(), perProcess);
     }
-    System.out.println("commit -> applied in the read model, per query process: " + projection.encode());
-    write(report.put("commitToApplied", projection));
+    write(report);
+  }
+
+  /** Each query process's histograms of {@link #READ_SIDE_STAGES}, by timer. */
+  private List<Map<String, LatencyBuckets>> readSideStages(List<String> queries) throws Exception {
+    List<Map<String, LatencyBuckets>> read = new ArrayList<>();
+    for (String query : queries) {
+      Map<String, LatencyBuckets> timers = new LinkedHashMap<>();
+      for (Stage stage : READ_SIDE_STAGES) {
+        timers.put(stage.timer(), await(LatencyBuckets.read(http, query, stage.timer()), 30));
+      }
+      read.add(timers);
+    }
+    return read;
   }
 
   /**
@@ -157,7 +171,14 @@ public final class Bench {
         .run(Double.parseDouble(setting("rate", "200")), warmUpLoad), warmUpLoad.toSeconds() + 300);
   }
 
-  private static final String PROJECTION_LATENCY = "cqrs_projection_latency_seconds";
+  /** A query-side timer of where an event's time goes: its name, the report's key for it and its words. */
+  private record Stage(String timer, String key, String words) {
+  }
+
+  private static final List<Stage> READ_SIDE_STAGES = List.of(
+      new Stage("cqrs_projection_latency_seconds", "commitToApplied", "commit -> applied in the read model"),
+      new Stage("cqrs_consumer_fetch_delay_seconds", "sentToPolled", "sent to Kafka by the relay -> polled by the consumer"),
+      new Stage("cqrs_projection_batch_seconds", "batchPolledToApplied", "batch polled -> applied (per batch)"));
 
   /** From each outbox row's creation (its command) to its publication, for rows created since {@code since}. */
   private JsonObject relayDelays(LocalDateTime since) throws Exception {

@@ -19,6 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -115,14 +116,21 @@ public final class BookEventConsumer extends VerticleBase {
       return;
     }
     consumer.poll(POLL_TIMEOUT)
-        .onSuccess(this::process)
+        .onSuccess(records -> {
+          Instant polledAt = Instant.now();
+          for (int i = 0; i < records.size(); i++) {
+            metrics.polled(records.recordAt(i).timestamp(), polledAt);
+          }
+          process(records, polledAt);
+        })
         .onFailure(failure -> {
           LOG.warn("polling Kafka failed: {}", failure.getMessage());
           retryLater(this::pollNext);
         });
   }
 
-  private void process(KafkaConsumerRecords<String, String> records) {
+  /** Applies a batch polled at {@code polledAt}; a retry keeps that time, so the batch's time includes it. */
+  private void process(KafkaConsumerRecords<String, String> records, Instant polledAt) {
     if (records.isEmpty()) {
       // Counts still to check (a partition just taken, a rebuild just switched to) are not left waiting
       // for the next write, which may be long in coming.
@@ -154,7 +162,7 @@ public final class BookEventConsumer extends VerticleBase {
         .onSuccess(applied -> {
           status.clearProblem();
           status.applied(applied.size(), applied.stream().map(BookEvent::time).max(Comparator.naturalOrder()).orElse(null));
-          metrics.batchApplied(events.size(), applied);
+          metrics.batchApplied(events.size(), applied, polledAt);
           if (LOG.isDebugEnabled()) {
             applied.forEach(event -> LOG.atDebug().addKeyValue("requestId", requestIds.get(event.eventId()))
                 .addKeyValue("bid", event.bid()).addKeyValue("version", event.version())
@@ -170,7 +178,7 @@ public final class BookEventConsumer extends VerticleBase {
           counts.batchFailed();
           status.problem("read model unavailable: " + failure.getMessage());
           LOG.warn("applying {} events failed, retrying in {} ms: {}", events.size(), RETRY_MILLIS, failure.getMessage());
-          retryLater(() -> process(records));
+          retryLater(() -> process(records, polledAt));
         });
   }
 

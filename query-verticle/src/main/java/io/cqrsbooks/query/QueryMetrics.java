@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The query side's meters: events applied, skipped as old and dead-lettered; how long an event took from
@@ -31,6 +32,8 @@ public final class QueryMetrics {
   private final QueryStatus status;
   private final Counter skipped;
   private final Timer latency;
+  private final Timer fetchDelay;
+  private final Timer batchTime;
   private final Counter waitsSatisfied;
   private final Counter waitsTimedOut;
   private final Set<Integer> partitionsWithGauge = ConcurrentHashMap.newKeySet();
@@ -48,6 +51,12 @@ public final class QueryMetrics {
         .register(registry);
     latency = Timer.builder("cqrs.projection.latency")
         .description("From the event's time (its command's commit) to the read model's acknowledgement")
+        .register(registry);
+    fetchDelay = Timer.builder("cqrs.consumer.fetch.delay")
+        .description("From the relay's send of a record to Kafka (its timestamp) to this consumer's poll of it")
+        .register(registry);
+    batchTime = Timer.builder("cqrs.projection.batch")
+        .description("From a batch's poll to MongoDB's acknowledgement of it (decoding, version lookup, writes, counts)")
         .register(registry);
     Counter.Builder waits = Counter.builder("cqrs.consistency.waits")
         .description("Queries held for a consistency token, by how the wait ended");
@@ -76,12 +85,19 @@ public final class QueryMetrics {
   }
 
   /** A batch went through the projection: {@code applied} of its {@code received} events were newer. */
-  void batchApplied(int received, List<BookEvent> applied) {
+  /** A batch polled at {@code polledAt} was applied now: {@code applied} of its {@code received} events changed the read model. */
+  void batchApplied(int received, List<BookEvent> applied, Instant polledAt) {
     skipped.increment(received - applied.size());
     Instant now = Instant.now();
+    batchTime.record(Duration.between(polledAt, now));
     for (BookEvent event : applied) {
       latency.record(Duration.between(event.time(), now).abs());
     }
+  }
+
+  /** A record the relay sent at {@code sentAt} (epoch milliseconds) was polled at {@code polledAt}. */
+  void polled(long sentAt, Instant polledAt) {
+    fetchDelay.record(Math.max(0, polledAt.toEpochMilli() - sentAt), TimeUnit.MILLISECONDS);
   }
 
   public void consistencyWait(boolean satisfied) {

@@ -67,6 +67,8 @@ class MetricsTest extends SystemTest {
     assertEquals(1, delta(before, streaming, "cqrs_consistency_waits_total", "outcome", "satisfied"));
     assertEquals(1, delta(before, streaming, "cqrs_events_applied_total"));
     assertEquals(1, delta(before, streaming, "cqrs_projection_latency_seconds_count"));
+    assertEquals(1, delta(before, streaming, "cqrs_consumer_fetch_delay_seconds_count"), "the record's way from the relay to the consumer");
+    assertEquals(1, delta(before, streaming, "cqrs_projection_batch_seconds_count"), "its batch's way from the poll to MongoDB");
     assertTrue(streaming.matching("cqrs_projection_latency_seconds_bucket").size() > 10, "a histogram, for a p99");
     stream.close();
 
