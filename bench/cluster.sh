@@ -14,6 +14,8 @@ if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=5; JOIN_BOOKS=20000; FANOUT=100; W
 # together took 52% of a core in the 4th minute, 18% in the 5th, 7-13% in the 6th and 7th, then 0-4%
 # (measured from /proc; docs/performance.md, "seventh run").
 WARMUP_SECONDS=${WARMUP_SECONDS:-$WARMUP}
+# ONLY_PROPAGATION=1 stops after the first phase (about 8 minutes); SERVERS_JAVA_OPTS replaces the servers
+# JVM's options (default -Xmx4g).
 # The query processes' MongoDB write guard (QUERY_GUARD=false to see what it costs on the stand-in).
 QUERY_GUARD=${QUERY_GUARD:-true}
 
@@ -48,6 +50,14 @@ bench_sampled 1 $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMM
 PROPAGATION_CPU=$MEASURED_CPU
 echo "   CPU in % of one core while measured (jit: the share its compilers took): $PROPAGATION_CPU"
 grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|command|commit|sent|batch)"
+
+if [ -n "${ONLY_PROPAGATION:-}" ]; then
+  cat > "$OUT" <<JSON
+{"date": "$STAMP", "warmUpSeconds": $WARMUP_SECONDS, "serversJavaOptions": "${SERVERS_JAVA_OPTS:--Xmx4g}",
+ "propagation": $(cat "$WORK/propagation.json"), "propagationCpuPercentOfOneCore": $PROPAGATION_CPU}
+JSON
+  echo "== results written to $OUT (ONLY_PROPAGATION set: the other phases skipped)"; exit 0
+fi
 
 echo "== failover: SIGKILL of the relay holder during 200 writes/s"
 HOLDER=$(grep -l "now relays the outbox" "$WORK"/command-*.log | head -n 1 | xargs basename | sed 's/\.log$//')

@@ -36,8 +36,9 @@ build() {
 
 # The equivalent of ./run.sh servers; then the environment every process needs to attach to it.
 start_servers() {
+  # shellcheck disable=SC2086 # SERVERS_JAVA_OPTS holds several options
   CQRS_DATA_DIR="$WORK/data" CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA \
-  CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO java -Xmx4g -jar target/cqrs-books.jar servers > "$WORK/servers.log" 2>&1 &
+  CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO java ${SERVERS_JAVA_OPTS:--Xmx4g} -jar target/cqrs-books.jar servers > "$WORK/servers.log" 2>&1 &
   PIDS[servers]=$!
   until [ -f "$WORK/data/servers.env" ]; do sleep 0.2; done
   # shellcheck disable=SC1091
