@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The query side's meters: events applied, skipped as old and dead-lettered; how long an event took from
- * its command to the read model; the consumer's lag per partition; the read model's size; the bootstrap's
+ * its command to the read model, and two stages of that (relay to poll, a batch's poll to MongoDB); the consumer's lag per partition; the read model's size; the bootstrap's
  * progress; open change streams; consistency waits and their timeouts. Most read {@link QueryStatus}, which
  * {@code /status} shows too; the rest are counted here.
  */
@@ -49,15 +49,12 @@ public final class QueryMetrics {
     skipped = Counter.builder("cqrs.events.skipped")
         .description("Events not applied because the read model already held that version or a newer one")
         .register(registry);
-    latency = Timer.builder("cqrs.projection.latency")
-        .description("From the event's time (its command's commit) to the read model's acknowledgement")
-        .register(registry);
-    fetchDelay = Timer.builder("cqrs.consumer.fetch.delay")
-        .description("From the relay's send of a record to Kafka (its timestamp) to this consumer's poll of it")
-        .register(registry);
-    batchTime = Timer.builder("cqrs.projection.batch")
-        .description("From a batch's poll to MongoDB's acknowledgement of it (decoding, version lookup, writes, counts)")
-        .register(registry);
+    latency = timer("cqrs.projection.latency",
+        "From the event's time (its command's commit) to the read model's acknowledgement");
+    fetchDelay = timer("cqrs.consumer.fetch.delay",
+        "From the relay's send of a record to Kafka (its timestamp) to this consumer's poll of it");
+    batchTime = timer("cqrs.projection.batch",
+        "From a batch's poll to MongoDB's acknowledgement of it (decoding, version lookup, writes, counts; retries included)");
     Counter.Builder waits = Counter.builder("cqrs.consistency.waits")
         .description("Queries held for a consistency token, by how the wait ended");
     waitsSatisfied = waits.tag("outcome", "satisfied").register(registry);
@@ -84,7 +81,6 @@ public final class QueryMetrics {
     return new QueryMetrics(Metrics.disabled().registry(), status);
   }
 
-  /** A batch went through the projection: {@code applied} of its {@code received} events were newer. */
   /** A batch polled at {@code polledAt} was applied now: {@code applied} of its {@code received} events changed the read model. */
   void batchApplied(int received, List<BookEvent> applied, Instant polledAt) {
     skipped.increment(received - applied.size());
@@ -95,9 +91,15 @@ public final class QueryMetrics {
     }
   }
 
-  /** A record the relay sent at {@code sentAt} (epoch milliseconds) was polled at {@code polledAt}. */
+  /** A record the relay sent at {@code sentAt} (epoch milliseconds; negative when unknown) was polled at {@code polledAt}. */
   void polled(long sentAt, Instant polledAt) {
-    fetchDelay.record(Math.max(0, polledAt.toEpochMilli() - sentAt), TimeUnit.MILLISECONDS);
+    if (sentAt >= 0) {
+      fetchDelay.record(Math.max(0, polledAt.toEpochMilli() - sentAt), TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private Timer timer(String name, String description) {
+    return Timer.builder(name).description(description).register(registry);
   }
 
   public void consistencyWait(boolean satisfied) {
