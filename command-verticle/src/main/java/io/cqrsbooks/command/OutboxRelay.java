@@ -10,8 +10,8 @@ import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
 import io.vertx.mysqlclient.MySQLConnection;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import org.apache.kafka.common.KafkaException;
@@ -56,10 +56,13 @@ public final class OutboxRelay extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private KafkaAdminClient admin;
   private SqlConnection lease;
+  private Pool markPool;
+  private OutboxMarks marks;
   private boolean topicReady;
   private boolean draining;
   private boolean wakeAgain;
   private boolean purgeDue;
+  private boolean stopped;
   private final RelayStatus status;
 
   public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, RelaySchedule schedule, RelayStatus status) {
@@ -74,6 +77,8 @@ public final class OutboxRelay extends VerticleBase {
   public Future<?> start() {
     producer = KafkaProducer.create(vertx, kafka.producerConfig());
     admin = KafkaAdminClient.create(vertx, kafka.adminConfig());
+    markPool = mysql.sharedPool(vertx, CommandApiVerticle.POOL_NAME);
+    marks = new OutboxMarks(markPool, status, this::wake);
     // A commit wakes only the lease holder; an instance without the lease competes for it on the tick,
     // so it does not open a connection to ask for the lock after every commit.
     vertx.eventBus().<Void>localConsumer(WAKE_ADDRESS, message -> {
@@ -99,9 +104,11 @@ public final class OutboxRelay extends VerticleBase {
 
   @Override
   public Future<?> stop() {
+    stopped = true;
     List<Future<?>> closing = new ArrayList<>();
     closing.add(producer.close());
     closing.add(admin.close());
+    closing.add(markPool.close());
     if (lease != null) {
       closing.add(lease.close());
     }
@@ -109,6 +116,9 @@ public final class OutboxRelay extends VerticleBase {
   }
 
   private void wake() {
+    if (stopped) {
+      return;
+    }
     if (draining) {
       wakeAgain = true;
       return;
@@ -183,20 +193,34 @@ public final class OutboxRelay extends VerticleBase {
         .onSuccess(created -> topicReady = true);
   }
 
+  /**
+   * Sends every unpublished row not already sent, in id order, a batch at a time; each batch's mark runs
+   * beside the next batch (see {@link OutboxMarks}), so a row is selected with the ones still being marked
+   * and skipped.
+   */
   private Future<Void> publishPending() {
     SqlConnection connection = lease;
     if (connection == null) {
       return Future.failedFuture("the outbox lease connection was closed");
     }
-    return connection.preparedQuery(CommandSql.UNPUBLISHED).execute(Tuple.of(BATCH_SIZE))
-        .compose(rows -> rows.size() == 0
-            ? Future.succeededFuture()
-            : publish(connection, rows).compose(done -> rows.size() == BATCH_SIZE
-                ? publishPending()
-                : Future.succeededFuture()));
+    return connection.preparedQuery(CommandSql.UNPUBLISHED).execute(Tuple.of(BATCH_SIZE + marks.unmarked()))
+        .compose(rows -> {
+          List<Row> unsent = new ArrayList<>(rows.size());
+          rows.forEach(row -> {
+            if (!marks.isUnmarked(row.getLong("id"))) {
+              unsent.add(row);
+            }
+          });
+          if (unsent.isEmpty()) {
+            return Future.succeededFuture();
+          }
+          return publish(unsent).compose(done -> unsent.size() >= BATCH_SIZE
+              ? publishPending()
+              : Future.succeededFuture());
+        });
   }
 
-  private Future<Void> publish(SqlConnection connection, RowSet<Row> rows) {
+  private Future<Void> publish(List<Row> rows) {
     List<Long> ids = new ArrayList<>(rows.size());
     List<Future<?>> sends = new ArrayList<>(rows.size());
     for (Row row : rows) {
@@ -210,14 +234,7 @@ public final class OutboxRelay extends VerticleBase {
       }
       sends.add(producer.send(record));
     }
-    return Future.all(sends).compose(sent -> markPublished(connection, ids))
-        .onSuccess(marked -> status.published(ids.size()));
-  }
-
-  private Future<Void> markPublished(SqlConnection connection, List<Long> ids) {
-    Tuple parameters = Tuple.tuple().addValue(utcNow());
-    ids.forEach(parameters::addValue);
-    return connection.preparedQuery(CommandSql.markPublished(ids.size())).execute(parameters).mapEmpty();
+    return Future.all(sends).onSuccess(sent -> marks.mark(ids)).mapEmpty();
   }
 
   /**
@@ -310,9 +327,5 @@ public final class OutboxRelay extends VerticleBase {
       }
     }
     return false;
-  }
-
-  private static LocalDateTime utcNow() {
-    return LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC);
   }
 }

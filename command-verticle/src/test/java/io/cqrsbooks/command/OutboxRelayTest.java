@@ -148,6 +148,35 @@ class OutboxRelayTest {
     assertEquals(1, servers.records(topic).size());
   }
 
+  @Test
+  void aBatchWhoseMarkIsHeldUpIsNeitherSentAgainNorInTheWayOfTheNextCommits(Vertx vertx) throws Exception {
+    KafkaSettings topic = servers.newTopic("relay-slow-mark");
+    RelayStatus status = new RelayStatus(Duration.ofSeconds(5));
+    await(vertx.deployVerticle(new OutboxRelay(mysql, topic, schedule(KEEP), status)));
+    awaitTrue("the relay holds the lease", Duration.ofSeconds(10), () -> leaseHolderConnection() != null);
+    // Marking a row now takes a second; the relay's reads of the outbox do not wait for it.
+    await(pool.query("""
+        CREATE TRIGGER slow_mark BEFORE UPDATE ON outbox FOR EACH ROW
+        SET NEW.published_at = IF(SLEEP(1) = 0, NEW.published_at, NEW.published_at)""").execute());
+    BookStore store = new BookStore(pool, () -> vertx.eventBus().send(OutboxRelay.WAKE_ADDRESS, null));
+
+    for (int i = 0; i < 3; i++) {
+      await(store.create(input("Marked slowly " + i), "test"));
+    }
+    awaitTrue("the first books sent", Duration.ofSeconds(10), () -> servers.records(topic).size() == 3);
+    long committedAt = System.nanoTime();
+    await(store.create(input("Committed while the others are marked"), "test"));
+    awaitTrue("the next book sent", Duration.ofSeconds(10), () -> servers.records(topic).size() == 4);
+    long sentMillis = (System.nanoTime() - committedAt) / 1_000_000;
+    assertTrue(unpublished() > 0, "the first marks are still running");
+    assertTrue(sentMillis < 1500, "sent " + sentMillis + " ms after its commit: it waited for the marks before it");
+
+    awaitTrue("every row marked", Duration.ofSeconds(20), () -> unpublished() == 0);
+    // The relay drained on every commit and every 20 ms meanwhile: rows being marked were not sent again.
+    assertEquals(4, servers.records(topic).size());
+    assertEquals(4, status.toJson().getLong("eventsPublished"));
+  }
+
   private static RelaySchedule schedule(Duration retention) {
     return new RelaySchedule(TICK, Duration.ofMillis(20), FAILOVER, retention);
   }
