@@ -15,9 +15,10 @@ if [ "${1:-}" = quick ]; then SECONDS_PER_RUN=5; JOIN_BOOKS=20000; FANOUT=100; W
 # (measured from /proc; docs/performance.md, "seventh run").
 WARMUP_SECONDS=${WARMUP_SECONDS:-$WARMUP}
 # ONLY_PROPAGATION=1 stops after the first phase (about 8 minutes); SERVERS_JAVA_OPTS replaces the servers
-# JVM's options (default -Xmx4g).
+# JVM's options (default -Xmx4g); PROPAGATION_RATE sets that phase's writes a second (default 200).
 # The query processes' MongoDB write guard (QUERY_GUARD=false to see what it costs on the stand-in).
 QUERY_GUARD=${QUERY_GUARD:-true}
+PROPAGATION_RATE=${PROPAGATION_RATE:-200}
 
 C1=18081; C2=18083; Q1=18080; Q2=18090; Q3=18095
 NAME=cluster
@@ -42,18 +43,19 @@ wait_http $C2 /health; wait_ready $Q1; wait_ready $Q2
 TOKEN=$(token)
 COMMANDS=http://127.0.0.1:$C1,http://127.0.0.1:$C2
 
-echo "== propagation at 200 writes/s, 2 command + 2 query processes (${WARMUP_SECONDS}s warm-up, ${SECONDS_PER_RUN}s)"
-# The warm-up runs in the measuring JVM too, so that its own JIT is done before the measured window.
+echo "== propagation at $PROPAGATION_RATE writes/s, 2 command + 2 query processes (${WARMUP_SECONDS}s warm-up, ${SECONDS_PER_RUN}s)"
+# The warm-up runs in the measuring JVM too, so that its own JIT is done before the measured window, and the
+# writes go on from it into the window without a pause.
 bench_sampled 1 $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMMANDS \
-  query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" rate=200 warmUpLoadSeconds=$WARMUP_SECONDS \
+  query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" rate=$PROPAGATION_RATE warmUpLoadSeconds=$WARMUP_SECONDS \
   seconds=$SECONDS_PER_RUN out="$WORK/propagation.json"
 PROPAGATION_CPU=$MEASURED_CPU
 echo "   CPU in % of one core while measured (jit: the share its compilers took): $PROPAGATION_CPU"
-grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|command|commit|sent|batch)"
+grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|arrivals|command|commit|sent|batch)"
 
 if [ -n "${ONLY_PROPAGATION:-}" ]; then
   cat > "$OUT" <<JSON
-{"date": "$STAMP", "warmUpSeconds": $WARMUP_SECONDS, "serversJavaOptions": "${SERVERS_JAVA_OPTS:--Xmx4g}",
+{"date": "$STAMP", "warmUpSeconds": $WARMUP_SECONDS, "rate": $PROPAGATION_RATE, "serversJavaOptions": "${SERVERS_JAVA_OPTS:--Xmx4g}",
  "propagation": $(cat "$WORK/propagation.json"), "propagationCpuPercentOfOneCore": $PROPAGATION_CPU}
 JSON
   echo "== results written to $OUT (ONLY_PROPAGATION set: the other phases skipped)"; exit 0

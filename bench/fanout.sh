@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SSE fan-out alone: ./bench/fanout.sh [STREAMS] [SECONDS]
 # One `servers` process, one command and one query process (each its own JVM), then STREAMS (default
-# 1000) SSE streams on the query process while writes go at 200/s for SECONDS (default 20), after a
-# warm-up of the same shape (WARMUP_SECONDS, default 360). Reports each change's delivery time on every
-# stream (POST answer -> frame read), the query process's memory per open stream (from the warm-up's
-# streams, the first opened: RSS does not shrink when they close), and each process's CPU in the middle of
-# the measured window. Writes bench/results/fanout-<date>.json.
+# 1000) SSE streams on the query process while writes go at 200/s for SECONDS (default 20), right after a
+# warm-up of the same shape on the same streams (WARMUP_SECONDS, default 360; no pause between the two).
+# Reports each change's delivery time on every stream (POST answer -> frame read), the query process's
+# memory per open stream (RSS before and after they open), and each process's CPU in the middle of the
+# measured window. Writes bench/results/fanout-<date>.json.
 # The same measurement as the fan-out phase of bench/cluster.sh, without the other phases (minutes, not 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."

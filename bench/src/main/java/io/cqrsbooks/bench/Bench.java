@@ -123,13 +123,14 @@ public final class Bench {
     authorization = "Bearer " + setting("token", "");
     List<String> queries = List.of(setting("query", "").split(","));
     List<String> commands = List.of(setting("command", "").split(","));
-    warmUpUnderLoad(commands, queries);
     PropagationRun run = new PropagationRun(vertx, http, commands, queries, authorization);
-    // Where the time goes: each query process's own records of the read side's stages, read around the run.
+    await(run.open(), 120);
+    Future<JsonObject> result = warmThenMeasure(run);
+    // Where the time goes: each query process's own records of the read side's stages, read around the window.
     List<Map<String, LatencyBuckets>> before = readSideStages(queries);
     LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
     System.out.printf("measuring for %d s%n", measured.toSeconds());
-    JsonObject report = await(run.run(Double.parseDouble(setting("rate", "200")), measured), 300);
+    JsonObject report = await(result, measured.toSeconds() + 300);
     JsonObject relay = relayDelays(started);
     System.out.println("command -> published by the relay: " + relay.encode());
     report.put("commandToPublished", relay);
@@ -159,16 +160,18 @@ public final class Bench {
   }
 
   /**
-   * The same writes and streams for {@code warmUpLoadSeconds} first, in this JVM: a load generator started
-   * for the measured window would JIT-compile its own paths in it, on the cores the system under test uses.
+   * Writes at {@code rate} for {@code warmUpLoadSeconds} and then, without a pause, for the measured window;
+   * returns once the window begins (with its result to come). The warm-up runs in this JVM too: a load
+   * generator started for the measured window would JIT-compile its own paths in it, on the cores the system
+   * under test uses.
    */
-  private void warmUpUnderLoad(List<String> commands, List<String> streams) throws Exception {
-    if (warmUpLoad.isZero()) {
-      return;
+  private Future<JsonObject> warmThenMeasure(PropagationRun run) throws Exception {
+    if (!warmUpLoad.isZero()) {
+      System.out.printf("warm-up: %d s of the same load, then the measured window without a pause%n", warmUpLoad.toSeconds());
     }
-    System.out.print("warm-up: ");
-    await(new PropagationRun(vertx, http, commands, streams, authorization)
-        .run(Double.parseDouble(setting("rate", "200")), warmUpLoad), warmUpLoad.toSeconds() + 300);
+    Future<JsonObject> result = run.measure(Double.parseDouble(setting("rate", "200")), warmUpLoad, measured);
+    await(run.timed(), warmUpLoad.toSeconds() + 60);
+    return result;
   }
 
   /** A query-side timer of where an event's time goes: its name, the report's key for it and its words. */
@@ -206,7 +209,6 @@ public final class Bench {
     long pid = Long.parseLong(setting("queryPid", "0"));
     List<String> commands = List.of(setting("command", "").split(","));
     List<String> streams = java.util.Collections.nCopies(clients, setting("query", ""));
-    double rate = Double.parseDouble(setting("rate", "200"));
     PropagationRun run = new PropagationRun(vertx, http, commands, streams, authorization);
     long before = rssKb(pid);
     await(run.open(), 120);
@@ -214,15 +216,9 @@ public final class Bench {
     long after = rssKb(pid);
     System.out.printf("%d streams open on pid %d: RSS %d MB -> %d MB, %.1f KB per stream%n", run.openedStreams(), pid,
         before / 1024, after / 1024, (after - before) / (double) clients);
-    if (!warmUpLoad.isZero()) {
-      // The first streams carry the warm-up (and gave the memory per stream); the measured ones are fresh.
-      System.out.print("warm-up: ");
-      await(run.measure(rate, warmUpLoad), warmUpLoad.toSeconds() + 300);
-      run = new PropagationRun(vertx, http, commands, streams, authorization);
-      await(run.open(), 120);
-    }
+    Future<JsonObject> result = warmThenMeasure(run);
     System.out.printf("measuring for %d s%n", measured.toSeconds());
-    JsonObject report = await(run.measure(rate, measured), 300);
+    JsonObject report = await(result, measured.toSeconds() + 300);
     long loaded = rssKb(pid);
     System.out.printf("RSS after %d s of changes: %d MB%n", measured.toSeconds(), loaded / 1024);
     write(report.put("rssBeforeKb", before).put("rssWithStreamsKb", after).put("rssAfterLoadKb", loaded)

@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Writes at a steady rate (round-robin over the command URLs) and measures, for each created book and each
@@ -29,6 +30,7 @@ import java.util.Map;
 final class PropagationRun {
 
   private static final long GRACE_MILLIS = 10_000;
+  private static final long SLOW_MICROS = 50_000;
   private static final byte[] CREATED = "\"type\":\"BookCreated\",\"bid\":".getBytes(StandardCharsets.US_ASCII);
 
   private final Vertx vertx;
@@ -41,8 +43,14 @@ final class PropagationRun {
   private final Map<Long, Integer> arrivals = new HashMap<>();
   private final Map<Long, Integer> early = new HashMap<>();
   private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+  /** Arrivals slower than {@link #SLOW_MICROS}, by the tenth of a second of the run their POST was answered in. */
+  private final Map<Long, Integer> slowByTenth = new TreeMap<>();
+  private long begin;
   private final List<HttpClient> clients = new ArrayList<>();
+  private final Promise<Void> timing = Promise.promise();
+  /** Every write sent, warm-up included (it paces the rate); the others count the timed writes only. */
   private long sent;
+  private long timedSent;
   private long accepted;
   private long failed;
   private int opened;
@@ -68,18 +76,29 @@ final class PropagationRun {
   }
 
   Future<JsonObject> measure(double ratePerSecond, Duration duration) {
+    return measure(ratePerSecond, Duration.ZERO, duration);
+  }
+
+  /**
+   * Writes for {@code warmUp} and then, without a pause, for {@code duration}: only the writes of the second
+   * part are timed and reported. A warm-up that ended, waited for its stragglers and started again would
+   * measure a system that has just idled for seconds, not one under steady load.
+   */
+  Future<JsonObject> measure(double ratePerSecond, Duration warmUp, Duration duration) {
     Promise<JsonObject> done = Promise.promise();
     vertx.runOnContext(start -> {
-      long begin = System.nanoTime();
+      long first = System.nanoTime();
+      begin = first + warmUp.toNanos();
       long end = begin + duration.toNanos();
+      vertx.setTimer(Math.max(1, warmUp.toMillis()), measuring -> timing.tryComplete());
       long timer = vertx.setPeriodic(2, tick -> {
         long now = System.nanoTime();
-        long due = (long) ((Math.min(now, end) - begin) / 1e9 * ratePerSecond);
+        long due = (long) ((Math.min(now, end) - first) / 1e9 * ratePerSecond);
         while (sent < due) {
-          send();
+          send(now >= begin);
         }
       });
-      vertx.setTimer(duration.toMillis() + GRACE_MILLIS, stop -> {
+      vertx.setTimer(warmUp.plus(duration).toMillis() + GRACE_MILLIS, stop -> {
         vertx.cancelTimer(timer);
         synchronized (this) {
           clients.forEach(HttpClient::close);
@@ -88,6 +107,11 @@ final class PropagationRun {
       });
     });
     return done.future();
+  }
+
+  /** Completes when the timed part of {@link #measure} begins. */
+  Future<Void> timed() {
+    return timing.future();
   }
 
   /**
@@ -139,12 +163,19 @@ final class PropagationRun {
     return opened;
   }
 
-  private void send() {
+  /** One write; a timed one ({@code timed}) is counted, and its arrivals on each stream timed. */
+  private void send(boolean timed) {
     String commandUrl = commandUrls.get((int) (sent % commandUrls.size()));
     sent++;
+    if (timed) {
+      timedSent++;
+    }
     http.postAbs(commandUrl + "/api/books").putHeader("Content-Type", "application/json")
         .putHeader("Authorization", authorization).sendBuffer(Bench.book())
         .onSuccess(response -> {
+          if (!timed) {
+            return;
+          }
           if (response.statusCode() != 201) {
             failed++;
             return;
@@ -152,7 +183,11 @@ final class PropagationRun {
           accepted++;
           answered(response.bodyAsJsonObject().getLong("bid"), System.nanoTime());
         })
-        .onFailure(failure -> failed++);
+        .onFailure(failure -> {
+          if (timed) {
+            failed++;
+          }
+        });
   }
 
   /**
@@ -224,7 +259,11 @@ final class PropagationRun {
       if (answer == null) {
         early.merge(bid, 1, Integer::sum);
       } else {
-        latencyMicros.recordValue(Math.max(1, (now - answer) / 1000));
+        long micros = Math.max(1, (now - answer) / 1000);
+        latencyMicros.recordValue(micros);
+        if (micros > SLOW_MICROS) {
+          slowByTenth.merge((answer - begin) / 100_000_000L, 1, Integer::sum);
+        }
       }
     }
   }
@@ -236,13 +275,22 @@ final class PropagationRun {
     System.out.printf("propagation at %5.0f writes/s over %d command process(es) to %d stream(s): sent %d, accepted %d,"
             + " arrivals %d of %d, missing %d, books seen more than once per stream %d;"
             + " p50 %.2f ms p95 %.2f ms p99 %.2f ms max %.2f ms%n",
-        rate, commandUrls.size(), streams.size(), sent, accepted, arrived, expected, expected - arrived, duplicates,
+        rate, commandUrls.size(), streams.size(), timedSent, accepted, arrived, expected, expected - arrived, duplicates,
         ms(50), ms(95), ms(99), latencyMicros.getMaxValue() / 1000.0);
+    // When the slow arrivals' POSTs were answered: spread out, or bunched into a few stalls.
+    StringBuilder bunches = new StringBuilder();
+    slowByTenth.entrySet().stream().limit(200)
+        .forEach(slow -> bunches.append(String.format(" %.1fs:%d", slow.getKey() / 10.0, slow.getValue())));
+    if (slowByTenth.size() > 200) {
+      bunches.append(" ... (").append(slowByTenth.size() - 200).append(" more tenths)");
+    }
+    System.out.printf("arrivals over %d ms by the tenth of a second their POST was answered in (s into the run:count):%s%n",
+        SLOW_MICROS / 1000, bunches);
     return new JsonObject()
         .put("ratePerSecond", rate)
         .put("commandProcesses", commandUrls.size())
         .put("streams", streams.size())
-        .put("sent", sent)
+        .put("sent", timedSent)
         .put("accepted", accepted)
         .put("failedCommands", failed)
         .put("arrivals", arrived)
