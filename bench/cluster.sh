@@ -48,10 +48,10 @@ echo "== propagation at $PROPAGATION_RATE writes/s, 2 command + 2 query processe
 # writes go on from it into the window without a pause.
 bench_sampled 1 $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMMANDS \
   query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" rate=$PROPAGATION_RATE warmUpLoadSeconds=$WARMUP_SECONDS \
-  seconds=$SECONDS_PER_RUN out="$WORK/propagation.json"
+  seconds=$SECONDS_PER_RUN ${SCRAPE_AT:+scrapeAtSeconds=$SCRAPE_AT} out="$WORK/propagation.json"
 PROPAGATION_CPU=$MEASURED_CPU
 echo "   CPU in % of one core while measured (jit: the share its compilers took): $PROPAGATION_CPU"
-grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|arrivals|command|commit|sent|batch)"
+grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|arrivals|read every|command|commit|sent|batch)"
 
 if [ -n "${ONLY_PROPAGATION:-}" ]; then
   cat > "$OUT" <<JSON

@@ -125,11 +125,22 @@ public final class Bench {
     List<String> commands = List.of(setting("command", "").split(","));
     PropagationRun run = new PropagationRun(vertx, http, commands, queries, authorization);
     await(run.open(), 120);
-    Future<JsonObject> result = warmThenMeasure(run);
-    // Where the time goes: each query process's own records of the read side's stages, read around the window.
+    // Where the time goes: each query process's own records of the read side's stages, read before and after
+    // the window. Not at its start: a read of /metrics stalled the whole pipeline for a few tenths of a second
+    // here (its rendering runs twice a run, so it is never compiled), which put a bunch of slow arrivals at
+    // the window's start; read STAGES_LEAD earlier, the stall falls into the warm-up.
+    Future<JsonObject> result = warmThenMeasure(run, STAGES_LEAD);
     List<Map<String, LatencyBuckets>> before = readSideStages(queries);
+    await(run.timed(), STAGES_LEAD.toSeconds() + 60);
     LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
     System.out.printf("measuring for %d s%n", measured.toSeconds());
+    long scrapeAt = Long.parseLong(setting("scrapeAtSeconds", "-1"));
+    if (scrapeAt >= 0) {
+      // A probe: the same /metrics reads the bench makes at the window's start, once more inside it.
+      Thread.sleep(scrapeAt * 1000);
+      readSideStages(queries);
+      System.out.printf("read every query process's /metrics %d s into the window%n", scrapeAt);
+    }
     JsonObject report = await(result, measured.toSeconds() + 300);
     JsonObject relay = relayDelays(started);
     System.out.println("command -> published by the relay: " + relay.encode());
@@ -166,13 +177,23 @@ public final class Bench {
    * under test uses.
    */
   private Future<JsonObject> warmThenMeasure(PropagationRun run) throws Exception {
+    Future<JsonObject> result = warmThenMeasure(run, Duration.ZERO);
+    await(run.timed(), warmUpLoad.toSeconds() + 60);
+    return result;
+  }
+
+  /** As {@link #warmThenMeasure(PropagationRun)}, but returns {@code lead} before the window (at once without a warm-up). */
+  private Future<JsonObject> warmThenMeasure(PropagationRun run, Duration lead) throws Exception {
     if (!warmUpLoad.isZero()) {
       System.out.printf("warm-up: %d s of the same load, then the measured window without a pause%n", warmUpLoad.toSeconds());
     }
     Future<JsonObject> result = run.measure(Double.parseDouble(setting("rate", "200")), warmUpLoad, measured);
-    await(run.timed(), warmUpLoad.toSeconds() + 60);
+    Thread.sleep(Math.max(0, warmUpLoad.minus(lead).toMillis()));
     return result;
   }
+
+  /** How long before the measured window the read side's histograms are read (see {@link #clusterPropagation}). */
+  private static final Duration STAGES_LEAD = Duration.ofSeconds(5);
 
   /** A query-side timer of where an event's time goes: its name, the report's key for it and its words. */
   private record Stage(String timer, String key, String words) {
