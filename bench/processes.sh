@@ -81,13 +81,20 @@ cpu_percent() {
   echo "{$out}"
 }
 
-# Runs `bench MODE ARGS...` in the background (its output in $WORK/MODE.out); once it starts measuring, waits
-# $1 s, then samples every process's CPU (the bench JVM's too) for $2 s into MEASURED_CPU; then waits for it.
+# Runs `bench MODE ARGS...` in the background (its output in $WORK/MODE.out) and samples every process's CPU
+# (the bench JVM's too) for $1 s into MEASURED_CPU, then waits for it. The sample is taken in the last part of
+# the warm-up (WARMUP_SECONDS, which must be the bench's warm-up), ending 8 s before the measured window:
+# reading every thread's /proc/<pid>/task/*/stat of seven processes is a burst of CPU on cores already 85%
+# busy, and a sample taken inside the window put a bunch of slow arrivals into it. The warm-up runs the same
+# load, so its last seconds cost what the window costs. Without a warm-up that long, the sample starts 1 s
+# into the window.
 bench_sampled() {
-  local delay=$1 seconds=$2 mode=$3 load; shift 2
+  local seconds=$1 mode=$2 load marker="^warm-up" delay; shift
+  delay=$(( ${WARMUP_SECONDS:-0} - seconds - 8 ))
+  if [ "$delay" -lt 0 ]; then marker="^measuring"; delay=1; fi
   bench "$@" > "$WORK/$mode.out" 2>&1 &
   load=$!
-  until grep -q "^measuring" "$WORK/$mode.out" || ! kill -0 $load 2>/dev/null; do sleep 0.5; done
+  until grep -q "$marker" "$WORK/$mode.out" || ! kill -0 $load 2>/dev/null; do sleep 0.5; done
   PIDS[bench]=$(pgrep -n -f "^java.*cqrs-books-bench.jar $mode")
   sleep "$delay"
   MEASURED_CPU=$(cpu_percent "$seconds")

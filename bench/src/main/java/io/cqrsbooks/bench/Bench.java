@@ -23,10 +23,13 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
@@ -133,7 +136,7 @@ public final class Bench {
     List<Map<String, LatencyBuckets>> before = readSideStages(queries);
     await(run.timed(), STAGES_LEAD.toSeconds() + 60);
     LocalDateTime started = LocalDateTime.now(ZoneOffset.UTC);
-    System.out.printf("measuring for %d s%n", measured.toSeconds());
+    System.out.printf("measuring for %d s from %s UTC%n", measured.toSeconds(), started);
     long scrapeAt = Long.parseLong(setting("scrapeAtSeconds", "-1"));
     if (scrapeAt >= 0) {
       // A probe: the same /metrics reads the bench makes at the window's start, once more inside it.
@@ -145,6 +148,7 @@ public final class Bench {
     JsonObject relay = relayDelays(started);
     System.out.println("command -> published by the relay: " + relay.encode());
     report.put("commandToPublished", relay);
+    report.put("slowArrivals", slowArrivalsSplit(run.slowArrivals(), queries));
     List<Map<String, LatencyBuckets>> after = readSideStages(queries);
     for (Stage stage : READ_SIDE_STAGES) {
       JsonObject perProcess = new JsonObject();
@@ -203,6 +207,57 @@ public final class Bench {
       new Stage("cqrs_projection_latency_seconds", "commitToApplied", "commit -> applied in the read model"),
       new Stage("cqrs_consumer_fetch_delay_seconds", "sentToPolled", "sent to Kafka by the relay -> polled by the consumer"),
       new Stage("cqrs_projection_batch_seconds", "batchPolledToApplied", "batch polled -> applied (per batch)"));
+
+  /**
+   * Where the slow arrivals' time went, by the tenth of a second their POST was answered in: how many on each
+   * stream (a stall of one query process shows on its stream only), and how long the relay took to publish
+   * their books (command -> published, from the outbox) against the whole arrival. A stall before Kafka shows
+   * as a relay time close to the arrival's; one after it, as a short relay time.
+   */
+  private JsonObject slowArrivalsSplit(List<PropagationRun.SlowArrival> slow, List<String> streams) throws Exception {
+    Map<Long, Double> relayMillis = new HashMap<>();
+    List<Long> bids = slow.stream().map(PropagationRun.SlowArrival::bid).distinct().toList();
+    for (int from = 0; from < bids.size(); from += 500) {
+      List<Long> some = bids.subList(from, Math.min(bids.size(), from + 500));
+      String in = String.join(",", Collections.nCopies(some.size(), "?"));
+      for (Row row : await(mysql.preparedQuery("SELECT bid, TIMESTAMPDIFF(MICROSECOND, created_at, published_at) FROM outbox"
+          + " WHERE bid IN (" + in + ") AND published_at IS NOT NULL").execute(Tuple.from(new ArrayList<Object>(some))), 60)) {
+        relayMillis.merge(row.getLong(0), row.getLong(1) / 1000.0, Math::max);
+      }
+    }
+    Map<Long, List<PropagationRun.SlowArrival>> byTenth = new TreeMap<>();
+    slow.forEach(arrival -> byTenth.computeIfAbsent(arrival.tenth(), tenth -> new ArrayList<>()).add(arrival));
+    JsonArray tenths = new JsonArray();
+    StringBuilder line = new StringBuilder();
+    int relaySlow = 0;
+    for (PropagationRun.SlowArrival arrival : slow) {
+      if (relayMillis.getOrDefault(arrival.bid(), 0.0) > arrival.millis() / 2) {
+        relaySlow++;
+      }
+    }
+    byTenth.forEach((tenth, arrivals) -> {
+      int[] perStream = new int[streams.size()];
+      arrivals.forEach(arrival -> perStream[arrival.stream()]++);
+      double relay = median(arrivals.stream().map(arrival -> relayMillis.getOrDefault(arrival.bid(), -1.0)).toList());
+      double whole = median(arrivals.stream().map(PropagationRun.SlowArrival::millis).toList());
+      JsonArray counts = new JsonArray();
+      Arrays.stream(perStream).forEach(counts::add);
+      tenths.add(new JsonObject().put("second", tenth / 10.0).put("perStream", counts)
+          .put("medianArrivalMillis", whole).put("medianRelayMillis", relay));
+      line.append(String.format(" %.1fs:%s relay %.0f of %.0f ms;", tenth / 10.0,
+          Arrays.toString(perStream).replace(" ", ""), relay, whole));
+    });
+    System.out.printf("slow arrivals by tenth (s into the window: per stream, median command -> published of %s):%s%n",
+        "their books against their median arrival", line);
+    System.out.printf("of %d arrivals over 50 ms, %d spent more than half of it before Kafka (in the relay)%n",
+        slow.size(), relaySlow);
+    return new JsonObject().put("count", slow.size()).put("mostlyInTheRelay", relaySlow).put("byTenth", tenths);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = values.stream().sorted().toList();
+    return sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2);
+  }
 
   /** From each outbox row's creation (its command) to its publication, for rows created since {@code since}. */
   private JsonObject relayDelays(LocalDateTime since) throws Exception {

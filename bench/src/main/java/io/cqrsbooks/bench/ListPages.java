@@ -80,6 +80,16 @@ final class ListPages {
             app.perSecond(), app.p50Millis(), raw.perSecond(), raw.p50Millis());
       }
     }
+    // What any request costs, reading nothing: the floor under an API page's time that its raw operation
+    // does not pay (the HTTP request and answer, one more hop, on the same cores as this load generator).
+    for (int clients : new int[] {1, 16}) {
+      LoadResult bare = await(loop.run("bare request via API", clients, warmUp, window,
+          () -> http.getAbs(queryUrl + "/health").timeout(60_000).send().map(response -> response.statusCode() == 200)), 300);
+      results.add(new JsonObject().put("page", "bare request (/health)").put("path", "/health").put("clients", clients)
+          .put("books", books).put("app", bare.toJson()));
+      System.out.printf("%-44s %2d clients: API %7.1f/s p50 %7.1f ms%n", "bare request (/health)", clients,
+          bare.perSecond(), bare.p50Millis());
+    }
     return results;
   }
 

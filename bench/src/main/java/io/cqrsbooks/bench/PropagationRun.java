@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -38,21 +40,25 @@ final class PropagationRun {
   private final List<String> commandUrls;
   private final List<URI> streams;
   private final String authorization;
+  /** When each write's POST was answered, warm-up writes included, and the tally it counts in. */
   private final Map<Long, Long> answeredAt = new HashMap<>();
+  private final Map<Long, Tally> tallyOf = new HashMap<>();
   /** Arrivals per book, on any stream; arrivals before the answer wait here as a count. */
   private final Map<Long, Integer> arrivals = new HashMap<>();
   private final Map<Long, Integer> early = new HashMap<>();
-  private final Histogram latencyMicros = new Histogram(60_000_000L, 3);
-  /** Arrivals slower than {@link #SLOW_MICROS}, by the tenth of a second of the run their POST was answered in. */
-  private final Map<Long, Integer> slowByTenth = new TreeMap<>();
+  /**
+   * The warm-up's writes, counted and timed exactly as the window's and not reported, so that the window
+   * runs no code this JVM has not compiled yet. (Timed only in the window, the timing path took 8% of a
+   * core there for its JIT, and the branches first taken at its start deoptimized what was compiled.)
+   */
+  private final Tally warmUpTally = new Tally();
+  /** The measured window's writes: the only ones reported. */
+  private final Tally windowTally = new Tally();
   private long begin;
   private final List<HttpClient> clients = new ArrayList<>();
   private final Promise<Void> timing = Promise.promise();
-  /** Every write sent, warm-up included (it paces the rate); the others count the timed writes only. */
+  /** Every write sent, warm-up included (it paces the rate). */
   private long sent;
-  private long timedSent;
-  private long accepted;
-  private long failed;
   private int opened;
 
   /** @param streams one SSE stream is opened per entry (repeat a URL for several streams on one process) */
@@ -95,7 +101,7 @@ final class PropagationRun {
         long now = System.nanoTime();
         long due = (long) ((Math.min(now, end) - first) / 1e9 * ratePerSecond);
         while (sent < due) {
-          send(now >= begin);
+          send(now >= begin ? windowTally : warmUpTally);
         }
       });
       vertx.setTimer(warmUp.plus(duration).toMillis() + GRACE_MILLIS, stop -> {
@@ -144,7 +150,7 @@ final class PropagationRun {
       }
       List<Future<Void>> opening = new ArrayList<>();
       for (URI uri : group) {
-        FrameScanner scanner = new FrameScanner();
+        FrameScanner scanner = new FrameScanner(streams.indexOf(uri));
         opening.add(client.request(HttpMethod.GET, uri.getPort(), uri.getHost(), "/api/books/changes")
             .compose(request -> request.send())
             .map(stream -> {
@@ -159,35 +165,35 @@ final class PropagationRun {
     }
   }
 
+  /** An arrival slower than 50 ms: its book, its stream, the tenth of a second its POST was answered in. */
+  record SlowArrival(long bid, int stream, long tenth, double millis) {
+  }
+
+  /** The timed arrivals slower than 50 ms, once {@link #measure} is done. */
+  synchronized List<SlowArrival> slowArrivals() {
+    return List.copyOf(windowTally.slow);
+  }
+
   synchronized int openedStreams() {
     return opened;
   }
 
-  /** One write; a timed one ({@code timed}) is counted, and its arrivals on each stream timed. */
-  private void send(boolean timed) {
+  /** One write, counted and its arrivals timed in {@code tally}. */
+  private void send(Tally tally) {
     String commandUrl = commandUrls.get((int) (sent % commandUrls.size()));
     sent++;
-    if (timed) {
-      timedSent++;
-    }
+    tally.sent++;
     http.postAbs(commandUrl + "/api/books").putHeader("Content-Type", "application/json")
         .putHeader("Authorization", authorization).sendBuffer(Bench.book())
         .onSuccess(response -> {
-          if (!timed) {
-            return;
-          }
           if (response.statusCode() != 201) {
-            failed++;
+            tally.failed++;
             return;
           }
-          accepted++;
-          answered(response.bodyAsJsonObject().getLong("bid"), System.nanoTime());
+          tally.accepted++;
+          answered(response.bodyAsJsonObject().getLong("bid"), System.nanoTime(), tally);
         })
-        .onFailure(failure -> {
-          if (timed) {
-            failed++;
-          }
-        });
+        .onFailure(failure -> tally.failed++);
   }
 
   /**
@@ -196,7 +202,13 @@ final class PropagationRun {
    * A frame cut between two chunks is kept until its end arrives.
    */
   private final class FrameScanner {
+    private final int stream;
     private byte[] pending = new byte[0];
+
+    /** @param stream the stream's index in the run's list (the first, for a URL opened several times) */
+    FrameScanner(int stream) {
+      this.stream = stream;
+    }
 
     void scan(byte[] chunk) {
       byte[] bytes = pending.length == 0 ? chunk : concat(pending, chunk);
@@ -209,7 +221,7 @@ final class PropagationRun {
           for (int i = at + CREATED.length; i < end && bytes[i] >= '0' && bytes[i] <= '9'; i++) {
             bid = bid * 10 + (bytes[i] - '0');
           }
-          arrived(bid);
+          arrived(bid, stream);
         }
         start = end + FRAME_END.length;
       }
@@ -239,11 +251,13 @@ final class PropagationRun {
     return -1;
   }
 
-  private synchronized void answered(long bid, long at) {
+  private synchronized void answered(long bid, long at, Tally tally) {
     answeredAt.put(bid, at);
+    tallyOf.put(bid, tally);
+    tally.bids.add(bid);
     Integer overtook = early.remove(bid);
     for (int i = 0; overtook != null && i < overtook; i++) {
-      latencyMicros.recordValue(1);
+      tally.latencyMicros.recordValue(1);
     }
   }
 
@@ -251,7 +265,7 @@ final class PropagationRun {
    * Called on each stream's own event loop: the state it shares with the writer is guarded by this object,
    * and the arrival is timed before waiting for it.
    */
-  private void arrived(long bid) {
+  private void arrived(long bid, int stream) {
     long now = System.nanoTime();
     synchronized (this) {
       arrivals.merge(bid, 1, Integer::sum);
@@ -259,30 +273,48 @@ final class PropagationRun {
       if (answer == null) {
         early.merge(bid, 1, Integer::sum);
       } else {
-        long micros = Math.max(1, (now - answer) / 1000);
-        latencyMicros.recordValue(micros);
-        if (micros > SLOW_MICROS) {
-          slowByTenth.merge((answer - begin) / 100_000_000L, 1, Integer::sum);
-        }
+        tallyOf.get(bid).arrived(bid, stream, answer, now);
+      }
+    }
+  }
+
+  /** Writes and their arrivals, for one part of the run (the warm-up or the measured window). */
+  private final class Tally {
+    final Set<Long> bids = new HashSet<>();
+    final Histogram latencyMicros = new Histogram(60_000_000L, 3);
+    /** Arrivals slower than {@link #SLOW_MICROS}, by the tenth of a second of the window their POST was answered in. */
+    final Map<Long, Integer> slowByTenth = new TreeMap<>();
+    final List<SlowArrival> slow = new ArrayList<>();
+    long sent;
+    long accepted;
+    long failed;
+
+    void arrived(long bid, int stream, long answer, long now) {
+      long micros = Math.max(1, (now - answer) / 1000);
+      latencyMicros.recordValue(micros);
+      if (micros > SLOW_MICROS) {
+        long tenth = (answer - begin) / 100_000_000L;
+        slowByTenth.merge(tenth, 1, Integer::sum);
+        slow.add(new SlowArrival(bid, stream, tenth, micros / 1000.0));
       }
     }
   }
 
   private JsonObject report(double rate) {
-    long expected = (long) answeredAt.size() * streams.size();
-    long arrived = answeredAt.keySet().stream().mapToLong(bid -> arrivals.getOrDefault(bid, 0)).sum();
-    long duplicates = answeredAt.keySet().stream().filter(bid -> arrivals.getOrDefault(bid, 0) > streams.size()).count();
+    long expected = (long) windowTally.bids.size() * streams.size();
+    long arrived = windowTally.bids.stream().mapToLong(bid -> arrivals.getOrDefault(bid, 0)).sum();
+    long duplicates = windowTally.bids.stream().filter(bid -> arrivals.getOrDefault(bid, 0) > streams.size()).count();
     System.out.printf("propagation at %5.0f writes/s over %d command process(es) to %d stream(s): sent %d, accepted %d,"
             + " arrivals %d of %d, missing %d, books seen more than once per stream %d;"
             + " p50 %.2f ms p95 %.2f ms p99 %.2f ms max %.2f ms%n",
-        rate, commandUrls.size(), streams.size(), timedSent, accepted, arrived, expected, expected - arrived, duplicates,
-        ms(50), ms(95), ms(99), latencyMicros.getMaxValue() / 1000.0);
+        rate, commandUrls.size(), streams.size(), windowTally.sent, windowTally.accepted, arrived, expected, expected - arrived, duplicates,
+        ms(50), ms(95), ms(99), windowTally.latencyMicros.getMaxValue() / 1000.0);
     // When the slow arrivals' POSTs were answered: spread out, or bunched into a few stalls.
     StringBuilder bunches = new StringBuilder();
-    slowByTenth.entrySet().stream().limit(200)
+    windowTally.slowByTenth.entrySet().stream().limit(200)
         .forEach(slow -> bunches.append(String.format(" %.1fs:%d", slow.getKey() / 10.0, slow.getValue())));
-    if (slowByTenth.size() > 200) {
-      bunches.append(" ... (").append(slowByTenth.size() - 200).append(" more tenths)");
+    if (windowTally.slowByTenth.size() > 200) {
+      bunches.append(" ... (").append(windowTally.slowByTenth.size() - 200).append(" more tenths)");
     }
     System.out.printf("arrivals over %d ms by the tenth of a second their POST was answered in (s into the run:count):%s%n",
         SLOW_MICROS / 1000, bunches);
@@ -290,19 +322,19 @@ final class PropagationRun {
         .put("ratePerSecond", rate)
         .put("commandProcesses", commandUrls.size())
         .put("streams", streams.size())
-        .put("sent", timedSent)
-        .put("accepted", accepted)
-        .put("failedCommands", failed)
+        .put("sent", windowTally.sent)
+        .put("accepted", windowTally.accepted)
+        .put("failedCommands", windowTally.failed)
         .put("arrivals", arrived)
         .put("expectedArrivals", expected)
         .put("neverArrived", expected - arrived)
         .put("p50Millis", ms(50))
         .put("p95Millis", ms(95))
         .put("p99Millis", ms(99))
-        .put("maxMillis", latencyMicros.getMaxValue() / 1000.0);
+        .put("maxMillis", windowTally.latencyMicros.getMaxValue() / 1000.0);
   }
 
   private double ms(double percentile) {
-    return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+    return windowTally.latencyMicros.getValueAtPercentile(percentile) / 1000.0;
   }
 }

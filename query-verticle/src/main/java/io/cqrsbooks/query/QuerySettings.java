@@ -14,6 +14,8 @@ import java.time.Duration;
  * @param currency the ISO 4217 code the UI shows prices in (prices are whole units of it)
  * @param commandPort where the browser finds the command API when {@code commandUrl} is empty (the command
  *     side's {@code httpPort}, on the host the page was loaded from)
+ * @param changeStreamWritesPerSecond each API instance's budget of writes to its SSE streams: how often each
+ *     stream is written is the larger of 5 ms and (its instance's streams / this) seconds
  */
 public record QuerySettings(
     int httpPort,
@@ -28,6 +30,7 @@ public record QuerySettings(
     Duration readModelCheckEvery,
     int changeReplayWindow,
     int changeStreamBufferBytes,
+    int changeStreamWritesPerSecond,
     AuthSettings auth,
     MySqlSettings mysql,
     KafkaSettings kafka,
@@ -47,6 +50,7 @@ public record QuerySettings(
         config.millis("query.readModelCheckMillis"),
         config.positive("query.changeReplayWindow"),
         config.positive("query.changeStreamBufferKb") * 1024,
+        config.positive("query.changeStreamWritesPerSecond"),
         AuthSettings.from(config),
         MySqlSettings.from(config),
         KafkaSettings.from(config),
@@ -64,6 +68,6 @@ public record QuerySettings(
 
   public QuerySettings withAuth(AuthSettings auth) {
     return new QuerySettings(httpPort, instances, http, commandUrl, commandPort, currency, consistencyTimeout, bootstrapBatchSize,
-        joinCurrentReadModel, readModelCheckEvery, changeReplayWindow, changeStreamBufferBytes, auth, mysql, kafka, mongo);
+        joinCurrentReadModel, readModelCheckEvery, changeReplayWindow, changeStreamBufferBytes, changeStreamWritesPerSecond, auth, mysql, kafka, mongo);
   }
 }

@@ -29,8 +29,8 @@ import java.util.Set;
  * at once, and frames arriving meanwhile are joined into the next write. Under a stream of changes a client
  * then costs one write (one chunk, one system call) per period instead of one per change. The period is
  * {@value #COALESCE_MILLIS} ms, longer when this instance has so many streams that writing to each of them
- * that often would exceed {@value #WRITES_PER_SECOND} writes a second (at 1,000 streams, 50 ms per instance
- * of two): the writes, not the changes, are what costs the CPU.
+ * that often would exceed its budget of writes a second ({@code query.changeStreamWritesPerSecond}, 10,000 by
+ * default: at 1,000 streams, 50 ms per instance of two): the writes, not the changes, are what costs the CPU.
  *
  * <p>Almost every client stands where the feed stands, so those clients ({@code followers}) share one
  * buffer: a change is encoded and appended once, and each flush writes that same buffer to each of them.
@@ -45,12 +45,12 @@ final class ChangeStream {
   /** How long a closed slow client may take to drain its last bytes before its connection is cut. */
   private static final long CLOSE_GRACE_MILLIS = 30_000;
   static final long COALESCE_MILLIS = 5;
-  static final long WRITES_PER_SECOND = 10_000;
 
   private final Vertx vertx;
   private final ChangeWindow window;
   private final QueryStatus status;
   private final int bufferBytes;
+  private final int writesPerSecond;
   private final Set<Client> open = new LinkedHashSet<>();
   /** Clients that stand where the feed stands: they are sent {@link #shared}, and their cursor is {@link #position}. */
   private final Set<Client> followers = new LinkedHashSet<>();
@@ -77,12 +77,17 @@ final class ChangeStream {
     }
   }
 
-  /** @param idleTimeout the server closes silent connections after this; heartbeats come at least twice as often */
-  ChangeStream(Vertx vertx, ChangeWindow window, QueryStatus status, int bufferBytes, Duration idleTimeout) {
+  /**
+   * @param writesPerSecond this instance's budget of writes to its streams, which sets how often each is written
+   * @param idleTimeout the server closes silent connections after this; heartbeats come at least twice as often
+   */
+  ChangeStream(Vertx vertx, ChangeWindow window, QueryStatus status, int bufferBytes, int writesPerSecond,
+      Duration idleTimeout) {
     this.vertx = vertx;
     this.window = window;
     this.status = status;
     this.bufferBytes = bufferBytes;
+    this.writesPerSecond = writesPerSecond;
     vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> announce(message.body()));
     // Keeps proxies from closing quiet streams and lets us notice clients that went away.
     long heartbeat = Math.max(100, Math.min(MAX_HEARTBEAT_MILLIS, idleTimeout.toMillis() / 2));
@@ -206,7 +211,7 @@ final class ChangeStream {
     }
     flushScheduled = true;
     long sinceLast = (System.nanoTime() - lastFlushNanos) / 1_000_000;
-    long period = period(open.size());
+    long period = period(open.size(), writesPerSecond);
     if (sinceLast >= period) {
       vertx.runOnContext(now -> flush());
     } else {
@@ -214,9 +219,9 @@ final class ChangeStream {
     }
   }
 
-  /** Milliseconds between two writes to a client, for this many open streams. */
-  static long period(int streams) {
-    return Math.max(COALESCE_MILLIS, streams * 1000L / WRITES_PER_SECOND);
+  /** Milliseconds between two writes to a client, for this many open streams and this budget of writes a second. */
+  static long period(int streams, int writesPerSecond) {
+    return Math.max(COALESCE_MILLIS, streams * 1000L / writesPerSecond);
   }
 
   /**

@@ -77,7 +77,8 @@ public final class QueryApiVerticle extends VerticleBase {
 
   private Future<?> listen(JsonObject apiDocument) {
     consistency = new ConsistencyWaiter(vertx, readModel, settings.consistencyTimeout());
-    changes = new ChangeStream(vertx, window, status, settings.changeStreamBufferBytes(), settings.http().idleTimeout());
+    changes = new ChangeStream(vertx, window, status, settings.changeStreamBufferBytes(),
+        settings.changeStreamWritesPerSecond(), settings.http().idleTimeout());
 
     HeaderDeadline headers = settings.http().headerDeadline(vertx);
     router = Router.router(vertx);
