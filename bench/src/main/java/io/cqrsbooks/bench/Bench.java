@@ -206,7 +206,8 @@ public final class Bench {
   private static final List<Stage> READ_SIDE_STAGES = List.of(
       new Stage("cqrs_projection_latency_seconds", "commitToApplied", "commit -> applied in the read model"),
       new Stage("cqrs_consumer_fetch_delay_seconds", "sentToPolled", "sent to Kafka by the relay -> polled by the consumer"),
-      new Stage("cqrs_projection_batch_seconds", "batchPolledToApplied", "batch polled -> applied (per batch)"));
+      new Stage("cqrs_projection_batch_seconds", "batchPolledToApplied", "batch polled -> applied (per batch)"),
+      new Stage("cqrs_consumer_commit_seconds", "offsetCommit", "offset commit requested -> answered (per commit)"));
 
   /**
    * Where the slow arrivals' time went, by the tenth of a second their POST was answered in: how many on each

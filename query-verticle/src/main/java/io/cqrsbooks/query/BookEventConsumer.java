@@ -77,7 +77,7 @@ public final class BookEventConsumer extends VerticleBase {
       counts.revoked(removed);
       countAssigned();
     });
-    commits = new OffsetCommits(consumer);
+    commits = new OffsetCommits(consumer, metrics);
     bootstrapThenConsume();
     return Future.succeededFuture();
   }

@@ -8,24 +8,29 @@ import io.vertx.kafka.client.consumer.OffsetAndMetadata;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Commits the offsets of applied batches, never "wherever the consumer is". The poll loop does not wait
  * for a commit: at most one is in flight, and the offsets of batches applied meanwhile go in the next one.
+ * Each commit's round trip is measured: the vertx client commits synchronously on the consumer's one thread,
+ * so a fetch due meanwhile waits for it.
  */
 final class OffsetCommits {
 
   private static final Logger LOG = LoggerFactory.getLogger(OffsetCommits.class);
 
   private final KafkaConsumer<String, String> consumer;
+  private final QueryMetrics metrics;
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
   private boolean committing;
   private boolean stopped;
 
-  OffsetCommits(KafkaConsumer<String, String> consumer) {
+  OffsetCommits(KafkaConsumer<String, String> consumer, QueryMetrics metrics) {
     this.consumer = consumer;
+    this.metrics = metrics;
   }
 
   /** Where each partition of an applied batch resumes: {@code {partition: next offset}}. */
@@ -56,7 +61,9 @@ final class OffsetCommits {
     committing = true;
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
     toCommit.clear();
+    long requested = System.nanoTime();
     consumer.commit(offsets)
+        .onSuccess(committed -> metrics.committed(Duration.ofNanos(System.nanoTime() - requested)))
         // Applied but not committed (e.g. during a rebalance): the events come again and change nothing.
         .onFailure(failure -> LOG.warn("committing offsets failed; those events may be delivered again: {}",
             failure.toString()))

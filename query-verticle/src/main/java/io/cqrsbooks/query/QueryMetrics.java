@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The query side's meters: events applied, skipped as old and dead-lettered; how long an event took from
- * its command to the read model, and two stages of that (relay to poll, a batch's poll to MongoDB); the consumer's lag per partition; the read model's size; the bootstrap's
+ * its command to the read model, and two stages of that (relay to poll, a batch's poll to MongoDB); offset commits' round trips; the consumer's lag per partition; the read model's size; the bootstrap's
  * progress; open change streams; consistency waits and their timeouts. Most read {@link QueryStatus}, which
  * {@code /status} shows too; the rest are counted here.
  */
@@ -34,6 +34,7 @@ public final class QueryMetrics {
   private final Timer latency;
   private final Timer fetchDelay;
   private final Timer batchTime;
+  private final Timer commitTime;
   private final Counter waitsSatisfied;
   private final Counter waitsTimedOut;
   private final Set<Integer> partitionsWithGauge = ConcurrentHashMap.newKeySet();
@@ -55,6 +56,8 @@ public final class QueryMetrics {
         "From the relay's send of a record to Kafka (its timestamp) to this consumer's poll of it");
     batchTime = timer("cqrs.projection.batch",
         "From a batch's poll to MongoDB's acknowledgement of it (decoding, version lookup, writes, counts; retries included)");
+    commitTime = timer("cqrs.consumer.commit",
+        "From the request of an offset commit to Kafka's answer (it runs on the consumer's thread, where fetches wait for it)");
     Counter.Builder waits = Counter.builder("cqrs.consistency.waits")
         .description("Queries held for a consistency token, by how the wait ended");
     waitsSatisfied = waits.tag("outcome", "satisfied").register(registry);
@@ -96,6 +99,11 @@ public final class QueryMetrics {
     if (sentAt >= 0) {
       fetchDelay.record(Math.max(0, polledAt.toEpochMilli() - sentAt), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** An offset commit took {@code took}, from its request to Kafka's answer. */
+  void committed(Duration took) {
+    commitTime.record(took);
   }
 
   private Timer timer(String name, String description) {

@@ -69,6 +69,8 @@ class MetricsTest extends SystemTest {
     assertEquals(1, delta(before, streaming, "cqrs_projection_latency_seconds_count"));
     assertEquals(1, delta(before, streaming, "cqrs_consumer_fetch_delay_seconds_count"), "the record's way from the relay to the consumer");
     assertEquals(1, delta(before, streaming, "cqrs_projection_batch_seconds_count"), "its batch's way from the poll to MongoDB");
+    awaitTrue("its offsets committed and the commit timed", Duration.ofSeconds(10),
+        () -> delta(before, queryMetrics(), "cqrs_consumer_commit_seconds_count") >= 1);
     assertTrue(streaming.matching("cqrs_projection_latency_seconds_bucket").size() > 10, "a histogram, for a p99");
     stream.close();
 
