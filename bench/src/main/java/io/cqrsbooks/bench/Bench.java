@@ -248,8 +248,8 @@ public final class Bench {
       line.append(String.format(" %.1fs:%s relay %.0f of %.0f ms;", tenth / 10.0,
           Arrays.toString(perStream).replace(" ", ""), relay, whole));
     });
-    System.out.printf("slow arrivals by tenth (s into the window: per stream, median command -> published of %s):%s%n",
-        "their books against their median arrival", line);
+    System.out.println("slow arrivals by tenth (s into the window: per stream, median command -> published of their books"
+        + " against their median arrival):" + line);
     System.out.printf("of %d arrivals over 50 ms, %d spent more than half of it before Kafka (in the relay)%n",
         slow.size(), relaySlow);
     return new JsonObject().put("count", slow.size()).put("mostlyInTheRelay", relaySlow).put("byTenth", tenths);

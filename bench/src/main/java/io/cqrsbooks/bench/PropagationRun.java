@@ -18,10 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -45,9 +43,8 @@ final class PropagationRun {
   private final List<String> commandUrls;
   private final List<URI> streams;
   private final String authorization;
-  /** When each write's POST was answered, warm-up writes included, and the tally it counts in. */
-  private final Map<Long, Long> answeredAt = new HashMap<>();
-  private final Map<Long, Tally> tallyOf = new HashMap<>();
+  /** Each write's answer (when its POST was answered, and the tally it counts in), warm-up writes included. */
+  private final Map<Long, Answer> answers = new HashMap<>();
   /** Arrivals per book, on any stream; arrivals before the answer wait here as a count. */
   private final Map<Long, Integer> arrivals = new HashMap<>();
   private final Map<Long, Integer> early = new HashMap<>();
@@ -134,7 +131,7 @@ final class PropagationRun {
     int perClient = 250;
     for (int from = 0; from < streams.size(); from += perClient) {
       List<URI> group = streams.subList(from, Math.min(streams.size(), from + perClient));
-      all.add(vertx.deployVerticle(new StreamGroup(group)));
+      all.add(vertx.deployVerticle(new StreamGroup(group, from)));
     }
     return Future.all(all).mapEmpty();
   }
@@ -142,9 +139,12 @@ final class PropagationRun {
   /** One HTTP client and its streams, on the event loop it is deployed on. */
   private final class StreamGroup extends VerticleBase {
     private final List<URI> group;
+    private final int firstStream;
 
-    StreamGroup(List<URI> group) {
+    /** @param firstStream the index, in the run's streams, of the group's first */
+    StreamGroup(List<URI> group, int firstStream) {
       this.group = group;
+      this.firstStream = firstStream;
     }
 
     @Override
@@ -154,8 +154,9 @@ final class PropagationRun {
         clients.add(client);
       }
       List<Future<Void>> opening = new ArrayList<>();
-      for (URI uri : group) {
-        FrameScanner scanner = new FrameScanner(streams.indexOf(uri));
+      for (int i = 0; i < group.size(); i++) {
+        URI uri = group.get(i);
+        FrameScanner scanner = new FrameScanner(firstStream + i);
         opening.add(client.request(HttpMethod.GET, uri.getPort(), uri.getHost(), "/api/books/changes")
             .compose(request -> request.send())
             .map(stream -> {
@@ -210,7 +211,7 @@ final class PropagationRun {
     private final int stream;
     private byte[] pending = new byte[0];
 
-    /** @param stream the stream's index in the run's list (the first, for a URL opened several times) */
+    /** @param stream the stream's index in the run's list */
     FrameScanner(int stream) {
       this.stream = stream;
     }
@@ -256,10 +257,12 @@ final class PropagationRun {
     return -1;
   }
 
+  /** A write's answer: when its POST was answered, and the tally its arrivals count in. */
+  private record Answer(long at, Tally tally) {
+  }
+
   private synchronized void answered(long bid, long at, Tally tally) {
-    answeredAt.put(bid, at);
-    tallyOf.put(bid, tally);
-    tally.bids.add(bid);
+    answers.put(bid, new Answer(at, tally));
     Integer overtook = early.remove(bid);
     for (int i = 0; overtook != null && i < overtook; i++) {
       tally.latencyMicros.recordValue(1);
@@ -274,18 +277,17 @@ final class PropagationRun {
     long now = System.nanoTime();
     synchronized (this) {
       arrivals.merge(bid, 1, Integer::sum);
-      Long answer = answeredAt.get(bid);
+      Answer answer = answers.get(bid);
       if (answer == null) {
         early.merge(bid, 1, Integer::sum);
       } else {
-        tallyOf.get(bid).arrived(bid, stream, answer, now);
+        answer.tally().arrived(bid, stream, answer.at(), now);
       }
     }
   }
 
   /** Writes and their arrivals, for one part of the run (the warm-up or the measured window). */
   private final class Tally {
-    final Set<Long> bids = new HashSet<>();
     final Histogram latencyMicros = new Histogram(60_000_000L, 3);
     /** Arrivals slower than {@link #SLOW_MICROS}, by the tenth of a second of the window their POST was answered in. */
     final Map<Long, Integer> slowByTenth = new TreeMap<>();
@@ -309,9 +311,11 @@ final class PropagationRun {
   }
 
   private JsonObject report(double rate) {
-    long expected = (long) windowTally.bids.size() * streams.size();
-    long arrived = windowTally.bids.stream().mapToLong(bid -> arrivals.getOrDefault(bid, 0)).sum();
-    long duplicates = windowTally.bids.stream().filter(bid -> arrivals.getOrDefault(bid, 0) > streams.size()).count();
+    List<Long> timed = answers.entrySet().stream().filter(answer -> answer.getValue().tally() == windowTally)
+        .map(Map.Entry::getKey).toList();
+    long expected = (long) timed.size() * streams.size();
+    long arrived = timed.stream().mapToLong(bid -> arrivals.getOrDefault(bid, 0)).sum();
+    long duplicates = timed.stream().filter(bid -> arrivals.getOrDefault(bid, 0) > streams.size()).count();
     System.out.printf("propagation at %5.0f writes/s over %d command process(es) to %d stream(s): sent %d, accepted %d,"
             + " arrivals %d of %d, missing %d, books seen more than once per stream %d;"
             + " p50 %.2f ms p95 %.2f ms p99 %.2f ms max %.2f ms%n",
