@@ -51,7 +51,7 @@ bench_sampled $(( SECONDS_PER_RUN * 3 / 4 )) cluster-propagation command=$COMMAN
   seconds=$SECONDS_PER_RUN ${SCRAPE_AT:+scrapeAtSeconds=$SCRAPE_AT} out="$WORK/propagation.json"
 PROPAGATION_CPU=$MEASURED_CPU
 echo "   CPU in % of one core at the end of the warm-up (jit: the share its compilers took): $PROPAGATION_CPU"
-grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(measuring|propagation|arrivals|slow arrivals|of [0-9]+ arrivals|read every|command|commit|sent|batch|offset)"
+grep -v "^\[" "$WORK/cluster-propagation.out" | grep -E "^(measuring|propagation|arrivals|slow arrivals|of [0-9]+ (arrivals|books)|read every|command|commit|sent|batch|offset)"
 
 if [ -n "${ONLY_PROPAGATION:-}" ]; then
   cat > "$OUT" <<JSON
