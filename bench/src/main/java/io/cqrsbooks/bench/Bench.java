@@ -1,7 +1,5 @@
 package io.cqrsbooks.bench;
 
-import com.mongodb.MongoClientSettings;
-import com.mongodb.connection.TransportSettings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -10,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.mongo.FindOptions;
 import io.vertx.ext.mongo.MongoClient;
-import io.vertx.ext.mongo.impl.config.MongoClientOptionsParser;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mysqlclient.MySQLBuilder;
@@ -61,17 +58,6 @@ public final class Bench {
   private final CpuMeter cpu;
   private String authorization;
 
-  /**
-   * The raw queries' client, on the driver's own asynchronous sockets as the query process's is
-   * ({@code MongoSettings.createShared}), so that a page's gap to its raw query is the API's own work.
-   */
-  private MongoClient rawMongo(JsonObject config) {
-    MongoClientSettings settings = MongoClientSettings.builder(new MongoClientOptionsParser(vertx, config).settings())
-        .transportSettings(TransportSettings.asyncBuilder().build())
-        .build();
-    return MongoClient.createWithMongoSettings(vertx, config, "bench-raw", settings);
-  }
-
   private Bench(Map<String, String> settings) {
     this.settings = settings;
     http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true),
@@ -81,7 +67,7 @@ public final class Bench {
         .connectingTo(new MySQLConnectOptions().setHost("127.0.0.1").setPort(Integer.parseInt(setting("mysqlPort", "13306")))
             .setDatabase("cqrs_books").setUser("root").setCachePreparedStatements(true))
         .using(vertx).build();
-    mongo = rawMongo(new JsonObject()
+    mongo = MongoClient.createShared(vertx, new JsonObject()
         .put("connection_string", setting("mongo", "mongodb://127.0.0.1:17017"))
         .put("db_name", setting("database", "cqrs_books")));
     warmUp = Duration.ofSeconds(Long.parseLong(setting("warmUpSeconds", "5")));

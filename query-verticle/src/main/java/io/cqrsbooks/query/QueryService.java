@@ -56,7 +56,7 @@ public final class QueryService extends VerticleBase {
   @Override
   public Future<?> start() {
     BookChange.register(vertx.eventBus());
-    MongoClient mongo = settings.mongo().createShared(vertx, MONGO_POOL);
+    MongoClient mongo = MongoClient.createShared(vertx, settings.mongo().clientConfig(), MONGO_POOL);
     ReadModel readModel = new ReadModel(mongo, settings.mongo().atomicVersionGuard(),
         new Partitioning(settings.kafka().partitions()));
     QueryMetrics meters = new QueryMetrics(metrics.registry(), status);
