@@ -15,8 +15,10 @@ import java.util.Set;
 /**
  * Marks the outbox rows Kafka acknowledged as published, off the relay's path: the mark runs on a pooled
  * connection while the relay's next drain already selects and sends on the lease connection. Rows sent but
- * not marked yet are remembered, so that drain does not send them again. A mark that fails forgets its rows
- * and asks for a drain: they are sent again (the read side ignores the duplicates) and marked then.
+ * not marked yet are remembered, so that drain does not send them again; so are rows whose mark finished
+ * while a drain's select was running, since that select may have read the table before the mark committed.
+ * A mark that fails forgets its rows and asks for a drain: they are sent again (the read side ignores the
+ * duplicates) and marked then.
  *
  * <p>Runs on the relay's event loop only.
  */
@@ -28,6 +30,9 @@ final class OutboxMarks {
   private final RelayStatus status;
   private final Runnable drainAgain;
   private final Set<Long> sentUnmarked = new HashSet<>();
+  /** Rows whose mark finished while the current drain's select ran: its answer may still hold them. */
+  private final Set<Long> markedDuringSelect = new HashSet<>();
+  private boolean selecting;
 
   /** @param drainAgain called when a mark failed, so that its rows are sent again */
   OutboxMarks(Pool pool, RelayStatus status, Runnable drainAgain) {
@@ -41,8 +46,21 @@ final class OutboxMarks {
     return sentUnmarked.size();
   }
 
-  boolean isUnmarked(long id) {
-    return sentUnmarked.contains(id);
+  /** A drain starts selecting unpublished rows. */
+  void selecting() {
+    selecting = true;
+    markedDuringSelect.clear();
+  }
+
+  /** The drain's select answered (or failed) and its rows have been checked with {@link #sentAlready}. */
+  void selected() {
+    selecting = false;
+    markedDuringSelect.clear();
+  }
+
+  /** Whether a selected row was sent already: its mark has not finished, or finished while the select ran. */
+  boolean sentAlready(long id) {
+    return sentUnmarked.contains(id) || markedDuringSelect.contains(id);
   }
 
   /** Kafka acknowledged these rows: they are marked in the background. */
@@ -54,6 +72,9 @@ final class OutboxMarks {
         .onComplete(marked -> {
           ids.forEach(sentUnmarked::remove);
           if (marked.succeeded()) {
+            if (selecting) {
+              markedDuringSelect.addAll(ids);
+            }
             status.published(ids.size());
           } else {
             LOG.warn("marking {} published outbox rows failed; they will be sent again: {}", ids.size(),

@@ -203,14 +203,19 @@ public final class OutboxRelay extends VerticleBase {
     if (connection == null) {
       return Future.failedFuture("the outbox lease connection was closed");
     }
+    marks.selecting();
     return connection.preparedQuery(CommandSql.UNPUBLISHED).execute(Tuple.of(BATCH_SIZE + marks.unmarked()))
-        .compose(rows -> {
+        .map(rows -> {
           List<Row> unsent = new ArrayList<>(rows.size());
           rows.forEach(row -> {
-            if (!marks.isUnmarked(row.getLong("id"))) {
+            if (!marks.sentAlready(row.getLong("id"))) {
               unsent.add(row);
             }
           });
+          return unsent;
+        })
+        .andThen(checked -> marks.selected())
+        .compose(unsent -> {
           if (unsent.isEmpty()) {
             return Future.succeededFuture();
           }
