@@ -16,7 +16,7 @@ import java.util.Set;
  * Marks the outbox rows Kafka acknowledged as published, off the relay's path: the mark runs on a pooled
  * connection while the relay's next drain already selects and sends on the lease connection. Rows sent but
  * not marked yet are remembered, so that drain does not send them again; so are rows whose mark finished
- * while a drain's select was running, since that select may have read the table before the mark committed.
+ * after a drain's select began, since that select may have read the table before the mark committed.
  * A mark that fails forgets its rows and asks for a drain: they are sent again (the read side ignores the
  * duplicates) and marked then.
  *
@@ -30,9 +30,8 @@ final class OutboxMarks {
   private final RelayStatus status;
   private final Runnable drainAgain;
   private final Set<Long> sentUnmarked = new HashSet<>();
-  /** Rows whose mark finished while the current drain's select ran: its answer may still hold them. */
-  private final Set<Long> markedDuringSelect = new HashSet<>();
-  private boolean selecting;
+  /** Rows whose mark finished since the last drain's select began: that select's answer may still hold them. */
+  private final Set<Long> markedSinceSelect = new HashSet<>();
 
   /** @param drainAgain called when a mark failed, so that its rows are sent again */
   OutboxMarks(Pool pool, RelayStatus status, Runnable drainAgain) {
@@ -46,21 +45,14 @@ final class OutboxMarks {
     return sentUnmarked.size();
   }
 
-  /** A drain starts selecting unpublished rows. */
+  /** A drain starts selecting unpublished rows: marks finished before now committed before it reads. */
   void selecting() {
-    selecting = true;
-    markedDuringSelect.clear();
+    markedSinceSelect.clear();
   }
 
-  /** The drain's select answered (or failed) and its rows have been checked with {@link #sentAlready}. */
-  void selected() {
-    selecting = false;
-    markedDuringSelect.clear();
-  }
-
-  /** Whether a selected row was sent already: its mark has not finished, or finished while the select ran. */
+  /** Whether a selected row was sent already: its mark has not finished, or finished since the select began. */
   boolean sentAlready(long id) {
-    return sentUnmarked.contains(id) || markedDuringSelect.contains(id);
+    return sentUnmarked.contains(id) || markedSinceSelect.contains(id);
   }
 
   /** Kafka acknowledged these rows: they are marked in the background. */
@@ -72,9 +64,7 @@ final class OutboxMarks {
         .onComplete(marked -> {
           ids.forEach(sentUnmarked::remove);
           if (marked.succeeded()) {
-            if (selecting) {
-              markedDuringSelect.addAll(ids);
-            }
+            markedSinceSelect.addAll(ids);
             status.published(ids.size());
           } else {
             LOG.warn("marking {} published outbox rows failed; they will be sent again: {}", ids.size(),

@@ -214,7 +214,6 @@ public final class OutboxRelay extends VerticleBase {
           });
           return unsent;
         })
-        .andThen(checked -> marks.selected())
         .compose(unsent -> {
           if (unsent.isEmpty()) {
             return Future.succeededFuture();
