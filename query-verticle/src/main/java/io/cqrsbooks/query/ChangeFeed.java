@@ -18,6 +18,8 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -27,11 +29,13 @@ import java.util.stream.Collectors;
  * Every change applied to the read model, whichever query process applied it, announced in this one.
  *
  * <p>Each query process reads the whole topic itself (every partition, no consumer group, from the end
- * at start) and holds each record back until the read model has applied it: until the consumer group's
- * committed offset for its partition is past it (the group commits only what MongoDB acknowledged), or,
- * sooner, until this process's own consumer reports it applied. Duplicates and stale versions that the
- * projection would ignore are skipped, so each change is announced once, in per-book version order.
- * Delivered changes are kept in the {@link ChangeWindow} for streams that reconnect.
+ * at start) and holds each record back until the read model has applied it: until this process's own
+ * consumer reports it applied, or the process that applies its partition says so on the
+ * {@link ProgressTopic} (which this feed tells what its own consumer applied), or, should that word be lost,
+ * until the consumer group's committed offset for its partition is past it (the group commits only what
+ * MongoDB acknowledged). Duplicates and stale versions that the projection would ignore are skipped, so each
+ * change is announced once, in per-book version order. Delivered changes are kept in the
+ * {@link ChangeWindow} for streams that reconnect.
  */
 final class ChangeFeed extends VerticleBase {
 
@@ -43,8 +47,12 @@ final class ChangeFeed extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(ChangeFeed.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
   private static final long RETRY_MILLIS = 1000;
-  /** How often, while records wait, the group's committed offsets are read (other processes' progress). */
-  private static final long APPLIED_CHECK_MILLIS = 5;
+  /**
+   * How often, while records wait for another process, the group's committed offsets are read: only in case
+   * that process's word on the progress topic was lost, so not often; often when there is no progress topic.
+   */
+  private static final long APPLIED_CHECK_MILLIS = 100;
+  private static final long APPLIED_CHECK_MILLIS_WITHOUT_WORD = 5;
   /** Records held back at most; polling stops beyond it (e.g. while no process can apply). */
   private static final int MAX_HELD = 20_000;
   /** Bids whose newest announced version is remembered, to skip re-sent and stale events. */
@@ -60,6 +68,7 @@ final class ChangeFeed extends VerticleBase {
   };
   private KafkaConsumer<String, String> consumer;
   private GroupProgress progress;
+  private ProgressTopic progressTopic;
   private ArrayDeque<KafkaConsumerRecord<String, String>>[] held;
   private long[] applied;
   /** Partitions this process's consumer applies: their progress comes from its reports, not from Kafka. */
@@ -80,6 +89,7 @@ final class ChangeFeed extends VerticleBase {
   public Future<?> start() {
     consumer = KafkaConsumer.create(vertx, kafka.feedConfig());
     progress = new GroupProgress(vertx, kafka);
+    progressTopic = new ProgressTopic(vertx, kafka);
     vertx.eventBus().<JsonObject>localConsumer(APPLIED_ADDRESS, message -> appliedLocally(message.body()));
     vertx.eventBus().<JsonArray>localConsumer(OWNED_ADDRESS, message -> {
       ownedHere = message.body().stream().map(p -> ((Number) p).intValue()).collect(Collectors.toUnmodifiableSet());
@@ -94,16 +104,23 @@ final class ChangeFeed extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    return Future.join(consumer.close(), progress.close());
+    return Future.join(consumer.close(), progress.close(), progressTopic.close());
   }
 
   /**
    * Follows every partition from its end; or, if the topic did not exist yet (the command side creates
-   * it), from its beginning once it does, so the first changes are not missed.
+   * it), from its beginning once it does, so the first changes are not missed. Follows the progress topic
+   * from its end.
    */
   @SuppressWarnings("unchecked")
   private void startAtTheEnd() {
-    consumer.partitionsFor(kafka.topic())
+    progressTopic.ensure()
+        .recover(failure -> {
+          LOG.warn("no progress topic ({}): other processes' changes are announced once their offsets are committed",
+              failure.getMessage());
+          return Future.succeededFuture();
+        })
+        .compose(ready -> consumer.partitionsFor(kafka.topic()))
         .compose(infos -> {
           if (infos.isEmpty()) {
             waitedForTopic = true;
@@ -111,9 +128,16 @@ final class ChangeFeed extends VerticleBase {
           }
           Set<TopicPartition> partitions = infos.stream()
               .map(info -> new TopicPartition(kafka.topic(), info.getPartition())).collect(Collectors.toSet());
-          return consumer.assign(partitions).compose(assigned -> waitedForTopic
-              ? consumer.beginningOffsets(partitions)
-              : consumer.endOffsets(partitions));
+          boolean withProgress = progressTopic.exists();
+          Set<TopicPartition> toRead = new HashSet<>(partitions);
+          if (withProgress) {
+            toRead.add(progressTopic.partition());
+          }
+          return consumer.assign(toRead)
+              .compose(assigned -> withProgress ? followProgressFromItsEnd() : Future.<Void>succeededFuture())
+              .compose(followed -> waitedForTopic
+                  ? consumer.beginningOffsets(partitions)
+                  : consumer.endOffsets(partitions));
         })
         .compose(from -> {
           int count = from.keySet().stream().mapToInt(TopicPartition::getPartition).max().orElse(-1) + 1;
@@ -139,6 +163,12 @@ final class ChangeFeed extends VerticleBase {
         });
   }
 
+  /** What other processes applied before now is in their committed offsets; only what they say from now on is read. */
+  private Future<Void> followProgressFromItsEnd() {
+    return consumer.endOffsets(progressTopic.partition())
+        .compose(end -> consumer.seek(progressTopic.partition(), end));
+  }
+
   private void pollNext() {
     if (stopping || polling || heldCount >= MAX_HELD) {
       return;
@@ -160,7 +190,9 @@ final class ChangeFeed extends VerticleBase {
   private void hold(KafkaConsumerRecords<String, String> records) {
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> record = records.recordAt(i);
-      if (record.partition() < held.length) {
+      if (progressTopic.isItsTopic(record.topic())) {
+        progressTopic.read(record).ifPresent(next -> next.forEach(this::advanceApplied));
+      } else if (record.partition() < held.length) {
         held[record.partition()].addLast(record);
         heldCount++;
       }
@@ -168,11 +200,15 @@ final class ChangeFeed extends VerticleBase {
     release();
   }
 
+  /** This process's consumer applied a batch: announced here at once, and told to the other processes. */
   private void appliedLocally(JsonObject nextOffsets) {
+    Map<Integer, Long> next = new HashMap<>();
+    nextOffsets.forEach(entry -> next.put(Integer.parseInt(entry.getKey()), ((Number) entry.getValue()).longValue()));
+    progressTopic.tell(next);
     if (applied == null) {
       return;
     }
-    nextOffsets.forEach(entry -> advanceApplied(Integer.parseInt(entry.getKey()), ((Number) entry.getValue()).longValue()));
+    next.forEach(this::advanceApplied);
     release();
   }
 
@@ -197,7 +233,7 @@ final class ChangeFeed extends VerticleBase {
     pollNext();
   }
 
-  /** Records are held in a partition another process applies: only Kafka's committed offsets tell its progress. */
+  /** Records are held in a partition another process applies: its word, or the group's commits, will release them. */
   private boolean waitsForAnotherProcess() {
     for (int p = 0; p < held.length; p++) {
       if (!held[p].isEmpty() && !ownedHere.contains(p)) {
@@ -227,13 +263,13 @@ final class ChangeFeed extends VerticleBase {
     vertx.eventBus().publish(BookChange.ADDRESS, change);
   }
 
-  /** Other processes' progress: the consumer group's committed offsets, read while their records wait. */
+  /** Other processes' progress as the consumer group committed it, read while their records wait. */
   private void checkAppliedSoon() {
     if (checkScheduled || stopping) {
       return;
     }
     checkScheduled = true;
-    vertx.setTimer(APPLIED_CHECK_MILLIS, timer -> progress.committed(held.length)
+    vertx.setTimer(progressTopic.exists() ? APPLIED_CHECK_MILLIS : APPLIED_CHECK_MILLIS_WITHOUT_WORD, timer -> progress.committed(held.length)
         .onComplete(read -> {
           checkScheduled = false;
           if (read.succeeded()) {

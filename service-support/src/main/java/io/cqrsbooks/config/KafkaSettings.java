@@ -45,6 +45,24 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
   }
 
   /**
+   * A query process's reports of what it applied, to the other query processes: small, sent at once, and
+   * harmless to lose (the group's committed offsets say the same later), so one acknowledgement suffices.
+   */
+  public Map<String, String> progressProducerConfig() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("key.serializer", STRING_SERIALIZER);
+    config.put("value.serializer", STRING_SERIALIZER);
+    config.put("acks", "1");
+    config.put("enable.idempotence", "false");
+    config.put("linger.ms", "0");
+    config.put("max.block.ms", "5000");
+    config.put("delivery.timeout.ms", "5000");
+    config.put("request.timeout.ms", "4000");
+    return config;
+  }
+
+  /**
    * A query process's own read of every partition, for its live change feed: no group (it takes all
    * partitions itself and commits nothing), from where it is told to seek.
    */
