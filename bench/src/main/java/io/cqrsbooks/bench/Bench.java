@@ -154,7 +154,7 @@ public final class Bench {
     for (Stage stage : READ_SIDE_STAGES) {
       JsonObject perProcess = new JsonObject();
       for (int i = 0; i < queries.size(); i++) {
-        perProcess.put(queries.get(i), after.get(i).get(stage.timer()).since(before.get(i).get(stage.timer())));
+        perProcess.put(queries.get(i), after.get(i).get(stage.key()).since(before.get(i).get(stage.key())));
       }
       System.out.println(stage.words() + ", per query process: " + perProcess.encode());
       report.put(stage.key(), perProcess);
@@ -162,13 +162,13 @@ public final class Bench {
     write(report);
   }
 
-  /** Each query process's histograms of {@link #READ_SIDE_STAGES}, by timer. */
+  /** Each query process's histograms of {@link #READ_SIDE_STAGES}, by the stage's key. */
   private List<Map<String, LatencyBuckets>> readSideStages(List<String> queries) throws Exception {
     List<Map<String, LatencyBuckets>> read = new ArrayList<>();
     for (String query : queries) {
       Map<String, LatencyBuckets> timers = new LinkedHashMap<>();
       for (Stage stage : READ_SIDE_STAGES) {
-        timers.put(stage.timer(), await(LatencyBuckets.read(http, query, stage.timer()), 30));
+        timers.put(stage.key(), await(LatencyBuckets.read(http, query, stage.timer(), stage.tag()), 30));
       }
       read.add(timers);
     }
@@ -200,15 +200,22 @@ public final class Bench {
   /** How long before the measured window the read side's histograms are read (see {@link #clusterPropagation}). */
   private static final Duration STAGES_LEAD = Duration.ofSeconds(5);
 
-  /** A query-side timer of where an event's time goes: its name, the report's key for it and its words. */
-  private record Stage(String timer, String key, String words) {
+  /**
+   * A query-side timer of where an event's time goes: its name, the tag its series must carry (empty: every
+   * series, summed), the report's key for it and its words.
+   */
+  private record Stage(String timer, String tag, String key, String words) {
   }
 
   private static final List<Stage> READ_SIDE_STAGES = List.of(
-      new Stage("cqrs_projection_latency_seconds", "commitToApplied", "commit -> applied in the read model"),
-      new Stage("cqrs_consumer_fetch_delay_seconds", "sentToPolled", "sent to Kafka by the relay -> polled by the consumer"),
-      new Stage("cqrs_projection_batch_seconds", "batchPolledToApplied", "batch polled -> applied (per batch)"),
-      new Stage("cqrs_consumer_commit_seconds", "offsetCommit", "offset commit requested -> answered (per commit)"));
+      new Stage("cqrs_projection_latency_seconds", "", "commitToApplied", "commit -> applied in the read model"),
+      new Stage("cqrs_consumer_fetch_delay_seconds", "", "sentToPolled", "sent to Kafka by the relay -> polled by the consumer"),
+      new Stage("cqrs_projection_batch_seconds", "", "batchPolledToApplied", "batch polled -> applied (per batch)"),
+      new Stage("cqrs_consumer_commit_seconds", "", "offsetCommit", "offset commit requested -> answered (per commit)"),
+      new Stage("cqrs_feed_held_seconds", "applier=\"this\"", "feedHeldAppliedHere",
+          "change feed: polled -> announced, for records this process applied"),
+      new Stage("cqrs_feed_held_seconds", "applier=\"other\"", "feedHeldAppliedElsewhere",
+          "change feed: polled -> announced, for records another process applied"));
 
   /**
    * Where the slow arrivals' time went, by the tenth of a second their POST was answered in: how many on each

@@ -60,6 +60,7 @@ final class ChangeFeed extends VerticleBase {
 
   private final KafkaSettings kafka;
   private final ChangeWindow window;
+  private final QueryMetrics metrics;
   private final Map<Long, Long> announcedVersions = new LinkedHashMap<>(1024, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<Long, Long> eldest) {
@@ -69,7 +70,7 @@ final class ChangeFeed extends VerticleBase {
   private KafkaConsumer<String, String> consumer;
   private GroupProgress progress;
   private ProgressTopic progressTopic;
-  private ArrayDeque<KafkaConsumerRecord<String, String>>[] held;
+  private ArrayDeque<Held>[] held;
   private long[] applied;
   /** Partitions this process's consumer applies: their progress comes from its reports, not from Kafka. */
   private Set<Integer> ownedHere = Set.of();
@@ -80,9 +81,10 @@ final class ChangeFeed extends VerticleBase {
   /** The topic did not exist when the feed started: once it does, it is read from its beginning. */
   private boolean waitedForTopic;
 
-  ChangeFeed(KafkaSettings kafka, ChangeWindow window) {
+  ChangeFeed(KafkaSettings kafka, ChangeWindow window, QueryMetrics metrics) {
     this.kafka = kafka;
     this.window = window;
+    this.metrics = metrics;
   }
 
   @Override
@@ -188,12 +190,13 @@ final class ChangeFeed extends VerticleBase {
   }
 
   private void hold(KafkaConsumerRecords<String, String> records) {
+    long polledAt = System.nanoTime();
     for (int i = 0; i < records.size(); i++) {
       KafkaConsumerRecord<String, String> record = records.recordAt(i);
       if (progressTopic.isItsTopic(record.topic())) {
         progressTopic.read(record).ifPresent(next -> next.forEach(this::advanceApplied));
       } else if (record.partition() < held.length) {
-        held[record.partition()].addLast(record);
+        held[record.partition()].addLast(new Held(record, polledAt));
         heldCount++;
       }
     }
@@ -221,9 +224,11 @@ final class ChangeFeed extends VerticleBase {
   /** Announces, partition by partition in offset order, every held record the read model has applied. */
   private void release() {
     for (int p = 0; p < held.length; p++) {
-      ArrayDeque<KafkaConsumerRecord<String, String>> queue = held[p];
-      while (!queue.isEmpty() && queue.peekFirst().offset() < applied[p]) {
-        announce(queue.removeFirst());
+      ArrayDeque<Held> queue = held[p];
+      while (!queue.isEmpty() && queue.peekFirst().record().offset() < applied[p]) {
+        Held next = queue.removeFirst();
+        metrics.feedHeld(ownedHere.contains(p), System.nanoTime() - next.polledAt());
+        announce(next.record());
         heldCount--;
       }
     }
@@ -280,5 +285,9 @@ final class ChangeFeed extends VerticleBase {
             checkAppliedSoon();
           }
         }));
+  }
+
+  /** A record waiting to be applied, and when this feed polled it ({@link System#nanoTime}). */
+  private record Held(KafkaConsumerRecord<String, String> record, long polledAt) {
   }
 }

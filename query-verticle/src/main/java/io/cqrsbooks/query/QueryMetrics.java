@@ -35,6 +35,8 @@ public final class QueryMetrics {
   private final Timer fetchDelay;
   private final Timer batchTime;
   private final Timer commitTime;
+  private final Timer heldForThisProcess;
+  private final Timer heldForAnother;
   private final Counter waitsSatisfied;
   private final Counter waitsTimedOut;
   private final Set<Integer> partitionsWithGauge = ConcurrentHashMap.newKeySet();
@@ -58,6 +60,11 @@ public final class QueryMetrics {
         "From a batch's poll to MongoDB's acknowledgement of it (decoding, version lookup, writes, counts; retries included)");
     commitTime = timer("cqrs.consumer.commit",
         "From the request of an offset commit to Kafka's answer (it runs on the consumer's thread, where fetches wait for it)");
+    Timer.Builder held = Timer.builder("cqrs.feed.held")
+        .description("From the change feed's poll of a record to its announcement here (SSE, consistency waits), by which"
+            + " process applied it: this one, or another (whose word comes over the progress topic)");
+    heldForThisProcess = held.tag("applier", "this").register(registry);
+    heldForAnother = held.tag("applier", "other").register(registry);
     Counter.Builder waits = Counter.builder("cqrs.consistency.waits")
         .description("Queries held for a consistency token, by how the wait ended");
     waitsSatisfied = waits.tag("outcome", "satisfied").register(registry);
@@ -99,6 +106,11 @@ public final class QueryMetrics {
     if (sentAt >= 0) {
       fetchDelay.record(Math.max(0, polledAt.toEpochMilli() - sentAt), TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** The change feed held a record {@code nanos} before announcing it; this process applied it, or another did. */
+  void feedHeld(boolean appliedHere, long nanos) {
+    (appliedHere ? heldForThisProcess : heldForAnother).record(nanos, TimeUnit.NANOSECONDS);
   }
 
   /** An offset commit took {@code took}, from its request to Kafka's answer. */

@@ -82,7 +82,7 @@ public final class QueryService extends VerticleBase {
         .compose(followed -> vertx.deployVerticle(() -> new QueryApiVerticle(settings, localCommandToken, status, window,
                 readModel, meters, metrics, operations),
             new DeploymentOptions().setInstances(settings.instances())))
-        .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window)))
+        .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window, meters)))
         .compose(feed -> vertx.deployVerticle(consumer))
         .onSuccess(deployed -> follower.start(vertx, settings.readModelCheckEvery()))
         .onSuccess(deployed -> meters.startSampling(vertx, readModel))

@@ -3,6 +3,8 @@ package io.cqrsbooks.query;
 import io.cqrsbooks.config.KafkaSettings;
 import io.cqrsbooks.contract.BookJson;
 import io.cqrsbooks.embedded.TestServers;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -21,6 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -42,7 +45,8 @@ class ChangeFeedProgressTest {
     BookChange.register(vertx.eventBus());
     List<BookChange> announced = new CopyOnWriteArrayList<>();
     vertx.eventBus().<BookChange>localConsumer(BookChange.ADDRESS, message -> announced.add(message.body()));
-    await(vertx.deployVerticle(new ChangeFeed(kafka, window)));
+    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    await(vertx.deployVerticle(new ChangeFeed(kafka, window, new QueryMetrics(registry, new QueryStatus()))));
     awaitTrue("the feed follows the topic", Duration.ofSeconds(30), window::started);
 
     Vertx otherProcess = Vertx.vertx();
@@ -64,6 +68,9 @@ class ChangeFeedProgressTest {
       assertEquals(41, announced.get(0).bid());
       assertEquals(1, announced.get(0).version());
       assertEquals(sent.offset(), announced.get(0).offset());
+      Timer heldForAnother = registry.get("cqrs.feed.held").tag("applier", "other").timer();
+      assertEquals(1, heldForAnother.count(), "the hold is measured as one for another process");
+      assertTrue(heldForAnother.totalTime(TimeUnit.MILLISECONDS) >= 1500, "held while only the other group had spoken");
     } finally {
       await(otherProcess.close());
     }
