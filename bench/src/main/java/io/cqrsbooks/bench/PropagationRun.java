@@ -193,13 +193,13 @@ final class PropagationRun {
         .putHeader("Authorization", authorization).sendBuffer(Bench.book())
         .onSuccess(response -> {
           if (response.statusCode() != 201) {
-            tally.failed++;
+            tally.failed("HTTP " + response.statusCode() + " " + response.bodyAsString());
             return;
           }
           tally.accepted++;
           answered(response.bodyAsJsonObject().getLong("bid"), System.nanoTime(), tally);
         })
-        .onFailure(failure -> tally.failed++);
+        .onFailure(failure -> tally.failed(failure.toString()));
   }
 
   /**
@@ -296,6 +296,15 @@ final class PropagationRun {
     long sent;
     long accepted;
     long failed;
+    /** Why commands failed, with how many failed so (the first few distinct reasons). */
+    final Map<String, Integer> failures = new TreeMap<>();
+
+    void failed(String reason) {
+      failed++;
+      if (failures.size() < 10 || failures.containsKey(reason)) {
+        failures.merge(reason, 1, Integer::sum);
+      }
+    }
 
     void arrived(long bid, int stream, long answer, long now) {
       long micros = Math.max(1, (now - answer) / 1000);
@@ -328,6 +337,9 @@ final class PropagationRun {
     if (windowTally.slowByTenth.size() > 200) {
       bunches.append(" ... (").append(windowTally.slowByTenth.size() - 200).append(" more tenths)");
     }
+    if (windowTally.failed > 0) {
+      System.out.println("commands that failed, by reason: " + windowTally.failures);
+    }
     System.out.printf("arrivals over %d ms by the tenth of a second their POST was answered in (s into the run:count):%s%n",
         SLOW_MICROS / 1000, bunches);
     return new JsonObject()
@@ -337,6 +349,7 @@ final class PropagationRun {
         .put("sent", windowTally.sent)
         .put("accepted", windowTally.accepted)
         .put("failedCommands", windowTally.failed)
+        .put("failures", new JsonObject(new HashMap<String, Object>(windowTally.failures)))
         .put("arrivals", arrived)
         .put("expectedArrivals", expected)
         .put("neverArrived", expected - arrived)
