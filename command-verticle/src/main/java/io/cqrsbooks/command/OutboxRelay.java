@@ -154,6 +154,11 @@ public final class OutboxRelay extends VerticleBase {
             .compose(termSet -> connection.preparedQuery(CommandSql.LOCK).execute(Tuple.of(LEASE_NAME, 0)))
             .map(rows -> {
               Integer granted = rows.iterator().next().getInteger(0);
+              if (granted != null && granted == 1 && stopped) {
+                // Granted while this relay stopped: stop() found no lease to close, so the lock is let go here.
+                connection.close();
+                return false;
+              }
               if (granted != null && granted == 1) {
                 holdingLease(connection);
                 connection.closeHandler(closed -> {
@@ -173,7 +178,8 @@ public final class OutboxRelay extends VerticleBase {
   /** Any statement restarts the lease connection's wait_timeout; independent of publishing, which may stall on Kafka. */
   private void renewLease() {
     SqlConnection connection = lease;
-    if (connection != null) {
+    // Once stopping, the lease connection is being closed: the lease ends with it, and there is nothing to renew.
+    if (connection != null && !stopped) {
       connection.query(CommandSql.RENEW_LEASE).execute().onFailure(failure -> {
         LOG.warn("the relay lease could not be renewed, giving it up: {}", failure.getMessage());
         if (lease == connection) {
