@@ -104,6 +104,8 @@ final class ProgressTopic {
   private KafkaProducer<String, String> producer() {
     if (producer == null) {
       producer = KafkaProducer.create(vertx, kafka.progressProducerConfig());
+      // A failed send is also reported here; without a handler Vert.x logs it as an unhandled error.
+      producer.exceptionHandler(failure -> LOG.debug("a progress record was not sent: {}", failure.getMessage()));
     }
     return producer;
   }
