@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -205,13 +204,11 @@ final class ChangeFeed extends VerticleBase {
 
   /** This process's consumer applied a batch: announced here at once, and told to the other processes. */
   private void appliedLocally(JsonObject nextOffsets) {
-    Map<Integer, Long> next = new HashMap<>();
-    nextOffsets.forEach(entry -> next.put(Integer.parseInt(entry.getKey()), ((Number) entry.getValue()).longValue()));
-    progressTopic.tell(next);
+    progressTopic.tell(nextOffsets);
     if (applied == null) {
       return;
     }
-    next.forEach(this::advanceApplied);
+    ProgressTopic.nextOffsets(nextOffsets).forEach(this::advanceApplied);
     release();
   }
 

@@ -61,14 +61,15 @@ final class ProgressTopic {
         .eventually(() -> admin.close());
   }
 
-  /** Tells the other processes that this one applied each partition up to (not including) its offset. */
-  void tell(Map<Integer, Long> nextOffsets) {
+  /**
+   * Tells the other processes that this one applied each partition up to (not including) its offset:
+   * {@code {partition: next offset}}, as this process's consumer reports it on the event bus.
+   */
+  void tell(JsonObject nextOffsets) {
     if (!exists) {
       return;
     }
-    JsonObject value = new JsonObject();
-    nextOffsets.forEach((partition, next) -> value.put(String.valueOf(partition), next));
-    producer().send(KafkaProducerRecord.create(name, kafka.groupId(), value.encode()))
+    producer().send(KafkaProducerRecord.create(name, kafka.groupId(), nextOffsets.encode()))
         .onFailure(failure -> LOG.debug("telling the other query processes what was applied failed: {}", failure.getMessage()));
   }
 
@@ -78,14 +79,18 @@ final class ProgressTopic {
       return Optional.empty();
     }
     try {
-      Map<Integer, Long> next = new HashMap<>();
-      new JsonObject(record.value()).forEach(entry ->
-          next.put(Integer.parseInt(entry.getKey()), ((Number) entry.getValue()).longValue()));
-      return Optional.of(next);
+      return Optional.of(nextOffsets(new JsonObject(record.value())));
     } catch (RuntimeException unreadable) {
       LOG.debug("ignoring an unreadable record of topic '{}': {}", name, unreadable.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** {@code {partition: next offset}}, as a report of what a process applied carries it. */
+  static Map<Integer, Long> nextOffsets(JsonObject report) {
+    Map<Integer, Long> next = new HashMap<>();
+    report.forEach(entry -> next.put(Integer.parseInt(entry.getKey()), ((Number) entry.getValue()).longValue()));
+    return next;
   }
 
   /** Whether the topic is known to exist: until then nothing is sent, and a feed does not read it. */

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -53,7 +53,7 @@ class ChangeFeedProgressTest {
     try (KafkaProducer<String, String> relay = new KafkaProducer<>(new HashMap<String, Object>(kafka.producerConfig()))) {
       RecordMetadata sent = relay.send(new ProducerRecord<>(kafka.topic(), 0, "41",
           BookJson.encode(TestEvents.created(41, "Applied elsewhere")))).get(30, TimeUnit.SECONDS);
-      Map<Integer, Long> past = Map.of(0, sent.offset() + 1);
+      JsonObject past = new JsonObject().put("0", sent.offset() + 1);
 
       ProgressTopic anotherReadModel = new ProgressTopic(otherProcess, otherGroup);
       await(anotherReadModel.ensure());

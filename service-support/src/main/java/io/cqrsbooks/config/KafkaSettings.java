@@ -30,10 +30,7 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
 
   /** Idempotent, fully acknowledged, ordered per partition: the relay's guarantees rest on these. */
   public Map<String, String> producerConfig() {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
-    config.put("key.serializer", STRING_SERIALIZER);
-    config.put("value.serializer", STRING_SERIALIZER);
+    Map<String, String> config = writerConfig();
     config.put("acks", "all");
     config.put("enable.idempotence", "true");
     config.put("max.in.flight.requests.per.connection", "5");
@@ -49,10 +46,7 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
    * harmless to lose (the group's committed offsets say the same later), so one acknowledgement suffices.
    */
   public Map<String, String> progressProducerConfig() {
-    Map<String, String> config = new HashMap<>();
-    config.put("bootstrap.servers", bootstrapServers);
-    config.put("key.serializer", STRING_SERIALIZER);
-    config.put("value.serializer", STRING_SERIALIZER);
+    Map<String, String> config = writerConfig();
     config.put("acks", "1");
     config.put("enable.idempotence", "false");
     config.put("linger.ms", "0");
@@ -94,6 +88,15 @@ public record KafkaSettings(String bootstrapServers, String topic, int partition
     Map<String, String> config = readerConfig();
     config.put("group.id", groupId);
     config.put("client.id", groupId + "-progress-" + UUID.randomUUID());
+    return config;
+  }
+
+  /** What every writer shares: where Kafka is, and string keys and values. */
+  private Map<String, String> writerConfig() {
+    Map<String, String> config = new HashMap<>();
+    config.put("bootstrap.servers", bootstrapServers);
+    config.put("key.serializer", STRING_SERIALIZER);
+    config.put("value.serializer", STRING_SERIALIZER);
     return config;
   }
 
