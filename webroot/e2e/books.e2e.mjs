@@ -36,6 +36,40 @@ async function accessibilityViolations(page) {
   });
 }
 
+/**
+ * What the query API itself answers for some titles (a search for each, and the newest books), so a
+ * failure tells a server that lost a book from a page that did not show one it had.
+ */
+async function apiView(titles) {
+  const describe = (body) => (body.items || []).map((b) => `${b.bid}:${b.title}@v${b.version}`).join(', ') || 'nothing';
+  const lines = [];
+  try {
+    for (const wanted of titles) {
+      const response = await fetch(`${BASE_URL}/api/books?limit=5&q=${encodeURIComponent(wanted)}`);
+      lines.push(`API search "${wanted}": ${response.status} ${describe(await response.json())}`);
+    }
+    const newest = await fetch(`${BASE_URL}/api/books?limit=8`);
+    lines.push(`API newest books: ${describe(await newest.json())}`);
+  } catch (error) {
+    lines.push(`the API could not be asked: ${error.message}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Runs {@code wait}; when it fails, the error also says what the API answers for {@code titles} and which
+ * titles {@code page} shows.
+ */
+async function explained(wait, titles, page) {
+  try {
+    await wait();
+  } catch (error) {
+    const shown = await page.locator('td.title').allTextContents().catch(() => ['(unreadable)']);
+    error.message = `${error.message}\npage at ${page.url()} shows: ${shown.join(' | ')}\n${await apiView(titles)}`;
+    throw error;
+  }
+}
+
 async function check(name, body) {
   try {
     await body();
@@ -205,7 +239,7 @@ try {
     }
     await watcher.context().setOffline(false);
     await watcher.locator('.live.on').waitFor({ timeout: 30_000 });
-    for (const missedTitle of missed) await row(watcher, missedTitle).waitFor();
+    for (const missedTitle of missed) await explained(() => row(watcher, missedTitle).waitFor(), missed, watcher);
   };
 
   await check('a browser that lost its stream is sent what it missed when it reconnects', async () => {
@@ -237,7 +271,7 @@ try {
     if (await writer.locator('.search input[type=search]').inputValue() !== 'Missed while offline') {
       throw new Error('the search was lost on reload');
     }
-    await writer.locator('td.title', { hasText: 'Missed while offline' }).nth(1).waitFor();
+    await explained(() => writer.locator('td.title', { hasText: 'Missed while offline' }).nth(1).waitFor(), ['Missed while offline'], writer);
     const titles = await writer.locator('td.title').allTextContents();
     if (titles.length !== 2 || !titles.every((t) => t.startsWith('Missed while offline'))) {
       throw new Error(`the search shows ${titles.join(' | ')}`);
