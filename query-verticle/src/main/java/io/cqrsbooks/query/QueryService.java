@@ -67,10 +67,10 @@ public final class QueryService extends VerticleBase {
     DeadLetters deadLetters = new DeadLetters(new DeadLetterStore(mongo), projection, status);
     Generations generations = new Generations(mongo, REBUILD_STALE_AFTER);
     GenerationFollower follower = new GenerationFollower(readModel, generations, projection, status);
-    ReadModelBootstrap bootstrap = new ReadModelBootstrap(mysql, readModel, status, settings.bootstrapBatchSize(), stream,
+    ReadModelBootstrap bootstrap = new ReadModelBootstrap(vertx, mysql, readModel, status, settings.bootstrapBatchSize(), stream,
         settings.kafka().groupId(), settings.joinCurrentReadModel());
     ReadModelRebuild rebuild = new ReadModelRebuild(vertx, readModel, generations, projection,
-        target -> new ReadModelBootstrap(mysql, target, status, settings.bootstrapBatchSize(), stream,
+        target -> new ReadModelBootstrap(vertx, mysql, target, status, settings.bootstrapBatchSize(), stream,
             settings.kafka().groupId(), false),
         status, settings.readModelCheckEvery());
     BookEventConsumer consumer = new BookEventConsumer(settings.kafka(), bootstrap, projection, deadLetters,

@@ -67,6 +67,19 @@ public final class QueryStatus {
     bootstrapMode = mode;
   }
 
+  /** Joined as it was: this process copied nothing. */
+  void bootstrapJoined() {
+    bootstrapMode = "joined";
+    bootstrapCopied.set(0);
+    bootstrapRate = 0;
+  }
+
+  /** Waiting for another process's copy, which has copied {@code copiedThere} books so far. */
+  void bootstrapWaiting(long copiedThere) {
+    bootstrapMode = "waiting";
+    bootstrapCopied.set(copiedThere);
+  }
+
   void partitionsAssigned(int count) {
     partitionsAssigned = count;
   }

@@ -5,10 +5,13 @@ import io.cqrsbooks.query.readmodel.ProjectionRules;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -27,11 +30,22 @@ import java.util.function.Function;
  * one indexed version lookup (skipped into an empty read model) and one bulk write per batch.
  * It never replaces a newer document and can overlap the event stream; then live documents whose books
  * are gone from MySQL are removed.
+ *
+ * <p>Query processes that decide to copy at the same time copy once: the copy is claimed with a conditional
+ * write on the bootstrap record, and the copier says it is alive every {@link #HEARTBEAT_EVERY}. The others
+ * wait for that copy and join it; one that stops saying it is alive for {@link #STALE_AFTER} is taken over.
  */
 final class ReadModelBootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadModelBootstrap.class);
   private static final long LOG_EVERY = 50_000;
+  /** How often a copying process says it is alive. */
+  static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
+  /** After this long without a word from a copy (by the copier's clock against this one's), another takes it over. */
+  static final Duration STALE_AFTER = Duration.ofSeconds(15);
+  private static final Duration WAIT_POLL = Duration.ofSeconds(1);
+
+  private final Vertx vertx;
 
   private final StoredBooks mysql;
   private final ReadModel readModel;
@@ -40,10 +54,13 @@ final class ReadModelBootstrap {
   private final StreamCoverage stream;
   private final String groupId;
   private final boolean joinWhenCurrent;
+  /** This process's name on the copies it claims. */
+  private final String copier = UUID.randomUUID().toString();
 
   /** @param joinWhenCurrent join a current read model as it is ({@code query.bootstrap=auto}); false: always copy */
-  ReadModelBootstrap(StoredBooks mysql, ReadModel readModel, QueryStatus status, int batchSize, StreamCoverage stream,
-      String groupId, boolean joinWhenCurrent) {
+  ReadModelBootstrap(Vertx vertx, StoredBooks mysql, ReadModel readModel, QueryStatus status, int batchSize,
+      StreamCoverage stream, String groupId, boolean joinWhenCurrent) {
+    this.vertx = vertx;
     this.mysql = mysql;
     this.readModel = readModel;
     this.status = status;
@@ -54,25 +71,74 @@ final class ReadModelBootstrap {
   }
 
   /**
-   * Joins or copies; completes with the number of books copied (0 on a join). Fails if the read model was
-   * emptied during a copy (its bootstrap marker is gone), so the caller runs it again.
+   * Joins or copies; completes with the number of books copied (0 on a join). While another process's copy
+   * is alive, waits for it and then decides again, so query processes started together copy once. Fails if
+   * the copy lost its claim (the read model was emptied, or another process took it over), so the caller
+   * runs it again.
    */
   Future<Long> run() {
     long started = System.nanoTime();
-    return readModel.ensureIndexes()
-        .compose(indexed -> Future.all(mysql.storeEpoch(), stream.check(), readModel.bootstrapRecord()))
+    return readModel.ensureIndexes().compose(indexed -> decide(started));
+  }
+
+  private Future<Long> decide(long started) {
+    return Future.all(mysql.storeEpoch(), stream.check(), readModel.bootstrapRecord())
         .compose(found -> {
           StreamCoverage.Coverage coverage = found.resultAt(1);
+          JsonObject record = found.resultAt(2);
           JsonObject origin = new JsonObject().put("storeEpoch", found.<String>resultAt(0))
               .put("topicId", coverage.topicId()).put("groupId", groupId).put("layout", ReadModel.LAYOUT);
-          String whyCopy = joinWhenCurrent ? whyCopy(found.resultAt(2), origin, coverage)
-              : "query.bootstrap is 'copy'";
+          String whyCopy = joinWhenCurrent ? whyCopy(record, origin, coverage) : "query.bootstrap is 'copy'";
           if (whyCopy == null) {
             return join(started);
           }
+          if (isAnotherLiveCopy(record)) {
+            return waitForCopy(record).compose(finished -> decide(started));
+          }
           LOG.info("copying the read model from MySQL: {}", whyCopy);
-          return copy(origin, started);
+          return copy(origin, record, started);
         });
+  }
+
+  /** An unfinished copy by another process that said it was alive within {@link #STALE_AFTER}. */
+  private boolean isAnotherLiveCopy(JsonObject record) {
+    return record != null && !record.getBoolean(ReadModel.COMPLETE, false)
+        && !copier.equals(record.getString(ReadModel.COPIER))
+        && System.currentTimeMillis() - record.getLong(ReadModel.HEARTBEAT_AT, 0L) < STALE_AFTER.toMillis();
+  }
+
+  /**
+   * Waits while another process copies: /ready says {@code waiting}, with that copy's progress. Completes
+   * when the copy finished, or died (no heartbeat for {@link #STALE_AFTER}), or the record changed otherwise.
+   */
+  private Future<Void> waitForCopy(JsonObject record) {
+    LOG.info("another query process is copying the read model from MySQL ({} books so far); waiting for its copy",
+        record.getLong(ReadModel.COPIED, 0L));
+    status.bootstrapWaiting(record.getLong(ReadModel.COPIED, 0L));
+    Promise<Void> finished = Promise.promise();
+    pollWhileCopying(finished);
+    return finished.future();
+  }
+
+  private void pollWhileCopying(Promise<Void> finished) {
+    vertx.setTimer(WAIT_POLL.toMillis(), timer -> readModel.bootstrapRecord().onComplete(read -> {
+      if (read.failed()) {
+        finished.fail(read.cause());
+      } else if (isAnotherLiveCopy(read.result())) {
+        status.bootstrapWaiting(read.result().getLong(ReadModel.COPIED, 0L));
+        pollWhileCopying(finished);
+      } else {
+        LOG.info("the copy this process waited for has {}", describeEnd(read.result()));
+        finished.complete();
+      }
+    }));
+  }
+
+  private static String describeEnd(JsonObject record) {
+    if (record != null && record.getBoolean(ReadModel.COMPLETE, false)) {
+      return "finished";
+    }
+    return record == null ? "gone (the read model was emptied)" : "stopped saying it is alive";
   }
 
   /** Null when the read model can be joined as it is, else why it must be copied. */
@@ -99,33 +165,56 @@ final class ReadModelBootstrap {
 
   private Future<Long> join(long started) {
     return readModel.markJoined().map(joined -> {
-      status.bootstrapMode("joined");
+      status.bootstrapJoined();
       LOG.info("read model is current (built from this store and topic, and the group resumes without a gap): "
           + "joined it without a copy in {} ms", (System.nanoTime() - started) / 1_000_000);
       return 0L;
     });
   }
 
-  private Future<Long> copy(JsonObject origin, long started) {
+  /**
+   * Claims the bootstrap over {@code seen}, then copies, saying it is alive every {@link #HEARTBEAT_EVERY}.
+   * A claim another process won first sends this one back to {@link #decide}, to wait for that copy.
+   */
+  private Future<Long> copy(JsonObject origin, JsonObject seen, long started) {
     String epoch = UUID.randomUUID().toString();
-    return readModel.isEmpty()
-        .compose(empty -> readModel.markBuilding(epoch)
-            .onSuccess(marked -> status.bootstrapStarted())
-            .compose(marked -> copyAll(empty))
-            .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied))
-            .compose(copied -> readModel.counts().recount(readModel.partitioning().all()).map(copied)))
-        .compose(copied -> readModel.markComplete(epoch, origin).compose(complete -> complete
-            ? Future.succeededFuture(copied)
-            : Future.failedFuture(new IllegalStateException("the read model was emptied during the bootstrap"))))
-        .onSuccess(copied -> {
-          status.bootstrapMode("copied");
-          LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
-              copied, (System.nanoTime() - started) / 1_000_000);
-        });
+    return readModel.isEmpty().compose(empty -> readModel.claimBootstrap(epoch, copier, seen).compose(claimed -> {
+      if (!claimed) {
+        LOG.info("another query process claimed the copy first");
+        return decide(started);
+      }
+      status.bootstrapStarted();
+      Claim claim = new Claim(epoch);
+      long heartbeat = vertx.setPeriodic(HEARTBEAT_EVERY.toMillis(), timer -> readModel.heartbeat(epoch, status.bootstrapCopied())
+          .onSuccess(held -> claim.lost |= !held));
+      return copyAll(empty, claim)
+          .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied))
+          .compose(copied -> readModel.counts().recount(readModel.partitioning().all()).map(copied))
+          .compose(copied -> readModel.markComplete(epoch, origin).compose(complete -> complete
+              ? Future.succeededFuture(copied)
+              : Future.failedFuture(new IllegalStateException(
+                  "the copy lost its claim (the read model was emptied, or another process took the copy over)"))))
+          .onComplete(done -> vertx.cancelTimer(heartbeat))
+          .onSuccess(copied -> {
+            status.bootstrapMode("copied");
+            LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
+                copied, (System.nanoTime() - started) / 1_000_000);
+          });
+    }));
   }
 
-  private Future<Long> copyAll(boolean intoEmpty) {
-    return readBatch(0).compose(first -> copyFrom(first, 0, intoEmpty));
+  /** This process's claim on the copy; {@code lost} once a heartbeat found the record no longer its own. */
+  private static final class Claim {
+    final String epoch;
+    boolean lost;
+
+    Claim(String epoch) {
+      this.epoch = epoch;
+    }
+  }
+
+  private Future<Long> copyAll(boolean intoEmpty, Claim claim) {
+    return readBatch(0).compose(first -> copyFrom(first, 0, intoEmpty, claim));
   }
 
   private Future<List<Book>> readBatch(long after) {
@@ -138,10 +227,15 @@ final class ReadModelBootstrap {
    *
    * @param intoEmpty the read model held nothing when the copy began: no stored version can be newer than
    *     MySQL's, so the per-batch version lookup is skipped (another process's writes meanwhile are guarded)
+   * @param claim stops the copy at the next batch once it is no longer this process's
    */
-  private Future<Long> copyFrom(List<Book> batch, long copied, boolean intoEmpty) {
+  private Future<Long> copyFrom(List<Book> batch, long copied, boolean intoEmpty, Claim claim) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(copied);
+    }
+    if (claim.lost) {
+      return Future.failedFuture(new IllegalStateException("the copy " + claim.epoch
+          + " lost its claim after " + copied + " books (the read model was emptied, or another process took it over)"));
     }
     long total = copied + batch.size();
     Future<List<Book>> next = readBatch(batch.get(batch.size() - 1).bid());
@@ -157,7 +251,7 @@ final class ReadModelBootstrap {
           }
           return next;
         })
-        .compose(following -> copyFrom(following, total, intoEmpty));
+        .compose(following -> copyFrom(following, total, intoEmpty, claim));
   }
 
   /**

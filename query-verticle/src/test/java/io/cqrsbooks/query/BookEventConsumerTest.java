@@ -110,7 +110,7 @@ class BookEventConsumerTest {
   private BookEventConsumer consumer(Vertx vertx, QueryStatus status, SimpleMeterRegistry registry) {
     StreamCoverage stream = new StreamCoverage(vertx, kafka);
     BookProjection projection = new BookProjection(readModel);
-    ReadModelBootstrap bootstrap = new ReadModelBootstrap(new StoredBooks(mysql.sharedPool(vertx, "consumer-test")),
+    ReadModelBootstrap bootstrap = new ReadModelBootstrap(vertx, new StoredBooks(mysql.sharedPool(vertx, "consumer-test")),
         readModel, status, 500, stream, kafka.groupId(), true);
     return new BookEventConsumer(kafka, bootstrap, projection, new DeadLetters(new DeadLetterStore(mongo), projection, status),
         new PartitionCounts(readModel), new ReadModelWatchdog(readModel, status, CHECK_EVERY, stream), status,

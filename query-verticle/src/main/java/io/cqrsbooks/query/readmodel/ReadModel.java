@@ -47,6 +47,13 @@ public final class ReadModel {
   static final String META = "read_model_meta";
   private static final String ID = BookFilters.ID;
   private static final int DUPLICATE_KEY = 11000;
+  /** Fields of the bootstrap record ({@link #bootstrapRecord}). */
+  public static final String EPOCH = "epoch";
+  public static final String COMPLETE = "complete";
+  public static final String COPIER = "copier";
+  /** When the copier last said it is alive, in its clock's epoch milliseconds. */
+  public static final String HEARTBEAT_AT = "heartbeatAt";
+  public static final String COPIED = "copied";
   private static final int NAMESPACE_NOT_FOUND = 26;
   /**
    * Server error codes that pass by themselves (failovers, shutdowns, timeouts, write conflicts): a batch
@@ -337,10 +344,33 @@ public final class ReadModel {
         .map(found -> found.resultAt(0) == null && found.resultAt(1) == null);
   }
 
-  /** Records that a bootstrap with this epoch has started; it is complete once {@link #markComplete} says so. */
-  public Future<Void> markBuilding(String epoch) {
-    return mongo.save(META, new JsonObject().put(ID, generation.bootstrapMarker()).put("epoch", epoch).put("complete", false))
-        .mapEmpty();
+  /**
+   * Claims the bootstrap for a copy with {@code epoch}, made by {@code copier}, over {@code seen}: the record
+   * read when deciding to copy (null: there was none). The claim is a conditional write, so of processes
+   * deciding at once exactly one gets it; false for the others, which then wait for that copy. The record
+   * starts incomplete, with a heartbeat ({@link #heartbeat}) that tells waiting processes the copy is alive.
+   */
+  public Future<Boolean> claimBootstrap(String epoch, String copier, JsonObject seen) {
+    JsonObject claim = new JsonObject().put(ID, generation.bootstrapMarker()).put(EPOCH, epoch).put(COMPLETE, false)
+        .put(COPIER, copier).put(HEARTBEAT_AT, System.currentTimeMillis()).put(COPIED, 0L);
+    if (seen == null) {
+      return mongo.insert(META, claim).map(true)
+          .recover(failure -> isDuplicateKey(failure) ? Future.succeededFuture(false) : Future.failedFuture(failure));
+    }
+    JsonObject unchanged = new JsonObject().put(ID, generation.bootstrapMarker()).put(EPOCH, seen.getValue(EPOCH))
+        .put(HEARTBEAT_AT, seen.getValue(HEARTBEAT_AT));
+    return mongo.replaceDocuments(META, unchanged, claim).map(result -> result.getDocMatched() == 1);
+  }
+
+  /**
+   * Says that the copy with {@code epoch} is alive and how many books it has copied. False when the claim
+   * is no longer its own: another process took a copy it judged dead over, or the database was emptied.
+   */
+  public Future<Boolean> heartbeat(String epoch, long copied) {
+    return mongo.updateCollection(META,
+            new JsonObject().put(ID, generation.bootstrapMarker()).put(EPOCH, epoch).put(COMPLETE, false),
+            new JsonObject().put("$set", new JsonObject().put(HEARTBEAT_AT, System.currentTimeMillis()).put(COPIED, copied)))
+        .map(result -> result.getDocMatched() == 1);
   }
 
   /**
@@ -349,8 +379,8 @@ public final class ReadModel {
    * the database was emptied while the bootstrap ran.
    */
   public Future<Boolean> markComplete(String epoch, JsonObject origin) {
-    return mongo.updateCollection(META, new JsonObject().put(ID, generation.bootstrapMarker()).put("epoch", epoch),
-            new JsonObject().put("$set", new JsonObject().put("complete", true).put("origin", origin)
+    return mongo.updateCollection(META, new JsonObject().put(ID, generation.bootstrapMarker()).put(EPOCH, epoch),
+            new JsonObject().put("$set", new JsonObject().put(COMPLETE, true).put("origin", origin)
                 .put("copiedAt", java.time.Instant.now().toString())))
         .map(result -> result.getDocMatched() == 1);
   }
@@ -365,7 +395,7 @@ public final class ReadModel {
    * topic takes one: the group reads a topic that appeared after the copy from its beginning.
    */
   public Future<Boolean> adoptTopic(String topicId) {
-    return mongo.updateCollection(META, new JsonObject().put(ID, generation.bootstrapMarker()).put("complete", true)
+    return mongo.updateCollection(META, new JsonObject().put(ID, generation.bootstrapMarker()).put(COMPLETE, true)
                 .put("origin.topicId", null),
             new JsonObject().put("$set", new JsonObject().put("origin.topicId", topicId)))
         .map(result -> result.getDocModified() == 1);
@@ -382,7 +412,7 @@ public final class ReadModel {
   /** Whether the read model still holds the record of its bootstrap (an emptied database does not). */
   public Future<Boolean> isBootstrapped() {
     return mongo.findOne(META, new JsonObject().put(ID, generation.bootstrapMarker()), null)
-        .map(marker -> marker != null && marker.getBoolean("complete", false));
+        .map(marker -> marker != null && marker.getBoolean(COMPLETE, false));
   }
 
   public Future<Void> ping() {
