@@ -11,8 +11,9 @@ import java.time.Duration;
 
 /**
  * Watches that MongoDB still holds the read model. Unreachable: the side reports not ready. Back without
- * its bootstrap marker (an in-memory server restarted empty, a database dropped): it flags a rebuild,
- * which the poll loop runs between batches. It only flags; it never writes.
+ * its bootstrap marker (an in-memory server restarted empty, a database dropped), or with a copy started
+ * by another process: it flags a rebuild, which the poll loop runs between batches (the bootstrap copies,
+ * or waits for the other process's copy and joins it). It only flags; it never writes.
  */
 final class ReadModelWatchdog {
 
@@ -70,11 +71,16 @@ final class ReadModelWatchdog {
     if (rebuildNeeded) {
       return;
     }
-    readModel.isBootstrapped()
-        .onSuccess(bootstrapped -> {
+    readModel.bootstrapRecord()
+        .onSuccess(record -> {
           status.readModelReachable();
+          boolean bootstrapped = record != null && record.getBoolean(ReadModel.COMPLETE, false);
           if (!bootstrapped && !rebuildNeeded) {
-            LOG.warn("the read model lost its bootstrap marker (MongoDB was emptied); rebuilding it from MySQL");
+            if (record == null) {
+              LOG.warn("the read model lost its bootstrap marker (MongoDB was emptied); rebuilding it from MySQL");
+            } else {
+              LOG.info("another query process started copying the read model from MySQL; this one waits for that copy");
+            }
             rebuildNeeded = true;
             status.rebuilding();
           } else if (bootstrapped && !topicKnown) {

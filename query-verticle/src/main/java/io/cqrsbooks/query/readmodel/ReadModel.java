@@ -409,12 +409,6 @@ public final class ReadModel {
         .mapEmpty();
   }
 
-  /** Whether the read model still holds the record of its bootstrap (an emptied database does not). */
-  public Future<Boolean> isBootstrapped() {
-    return mongo.findOne(META, new JsonObject().put(ID, generation.bootstrapMarker()), null)
-        .map(marker -> marker != null && marker.getBoolean(COMPLETE, false));
-  }
-
   public Future<Void> ping() {
     return mongo.runCommand("ping", new JsonObject().put("ping", 1)).mapEmpty();
   }
