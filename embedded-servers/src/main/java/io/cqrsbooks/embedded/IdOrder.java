@@ -14,14 +14,19 @@ import java.util.stream.Stream;
  * A collection's document positions in {@code _id} order, kept beside the stock {@code _id} index (a hash
  * map), so a query sorted by {@code _id} walks the documents in that order and stops at its limit, as
  * MongoDB walks its {@code _id} index. Only the collection's writers change it, under the collection's lock.
+ *
+ * <p>The map is kept newest (highest {@code _id}) first: a skip list steps forward in constant time but
+ * finds each predecessor anew (a search from the top, about 17 comparisons at 100,000 books), and newest
+ * first is the order of the default list and of its category pages.
  */
 final class IdOrder {
 
   private static final String ID = "_id";
 
-  private static final Comparator<Object> ORDER = ValueComparator.asc();
+  private static final Comparator<Object> VALUES = ValueComparator.asc();
+  private static final Comparator<Object> ORDER = IdOrder::compare;
 
-  private final ConcurrentSkipListMap<Object, Integer> positions = new ConcurrentSkipListMap<>(ORDER);
+  private final ConcurrentSkipListMap<Object, Integer> positions = new ConcurrentSkipListMap<>(ORDER.reversed());
   /** Documents whose {@code _id} cannot be a key here (null): while there are any, the order is not whole. */
   private int unordered;
 
@@ -70,18 +75,31 @@ final class IdOrder {
         }
       }
     }
+    // The map runs from the highest _id down: a range is taken from its high end to its low end.
     NavigableMap<Object, Integer> range = positions;
     if (low != null && high != null) {
       if (ORDER.compare(low.value(), high.value()) > 0) {
         return Stream.empty();
       }
-      range = positions.subMap(low.value(), low.included(), high.value(), high.included());
+      range = positions.subMap(high.value(), high.included(), low.value(), low.included());
     } else if (low != null) {
-      range = positions.tailMap(low.value(), low.included());
+      range = positions.headMap(low.value(), low.included());
     } else if (high != null) {
-      range = positions.headMap(high.value(), high.included());
+      range = positions.tailMap(high.value(), high.included());
     }
-    return (descending ? range.descendingMap() : range).values().stream();
+    return (descending ? range : range.descendingMap()).values().stream();
+  }
+
+  /**
+   * MongoDB's order of values ({@link ValueComparator}), with a shortcut for two 64-bit integers (the read
+   * model's bids), which it would compare through their normalised forms: the same answer, a fraction of
+   * the cost, on the comparisons every insert and every range lookup makes.
+   */
+  private static int compare(Object a, Object b) {
+    if (a instanceof Long x && b instanceof Long y) {
+      return Long.compare(x, y);
+    }
+    return VALUES.compare(a, b);
   }
 
   /** One end of an {@code _id} range. */
