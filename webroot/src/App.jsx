@@ -101,17 +101,13 @@ export default function App() {
     reloadSoon();
   });
 
-  // After a command, the list is read with its consistency token, so it always shows the change.
+  // A command is done once the command side accepts it, so the form is free for the next one at once (the
+  // live stream may show the book before the read below returns: what the user types next must stay).
   async function run(action, message) {
+    const started = performance.now();
+    let token;
     try {
-      const started = performance.now();
-      const { token } = await action();
-      const accepted = performance.now();
-      setNotice({ kind: 'ok', text: message });
-      await load(token);
-      loadCategories();
-      const entry = { id: token, what: message, acceptedMs: accepted - started, visibleMs: performance.now() - accepted };
-      setPipeline((entries) => [entry, ...entries].slice(0, PIPELINE_ENTRIES));
+      ({ token } = await action());
     } catch (error) {
       if (error.status === 401) {
         setCanCommand(false);
@@ -120,6 +116,18 @@ export default function App() {
       }
       throw error;
     }
+    const accepted = performance.now();
+    setNotice({ kind: 'ok', text: message });
+    showOnceVisible(token, message, accepted - started, accepted);
+  }
+
+  // The list is read with the command's consistency token, so it always shows the change; the pipeline
+  // panel records how long that took.
+  async function showOnceVisible(token, message, acceptedMs, accepted) {
+    await load(token);
+    loadCategories();
+    const entry = { id: token, what: message, acceptedMs, visibleMs: performance.now() - accepted };
+    setPipeline((entries) => [entry, ...entries].slice(0, PIPELINE_ENTRIES));
   }
 
   async function signIn(token) {

@@ -15,7 +15,8 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The UI in headless Debian Chromium, driven by webroot/e2e/books.e2e.mjs (playwright-core):
- * add a book, see it live in a second browser, a field error for a bad price, edit; a browser that lost
+ * add a book, see it live in a second browser, a field error for a bad price, edit; what is typed right after
+ * a book appears is kept; a browser that lost
  * its stream is sent what it missed on reconnecting, or told to reload when that is beyond the window;
  * delete; and a
  * browser that is not handed a token asks for one, refuses a wrong one and works with a valid one.
@@ -54,6 +55,6 @@ class BrowserTest {
     System.out.println(output);
     assertTrue(finished, "the browser test did not finish in 3 minutes:\n" + output);
     assertEquals(0, node.exitValue(), output);
-    assertTrue(output.contains("e2e: 23 passed, 0 failed"), output);
+    assertTrue(output.contains("e2e: 24 passed, 0 failed"), output);
   }
 }
