@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.mysqlclient.MySQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,8 @@ final class ReadModelBootstrap {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReadModelBootstrap.class);
   private static final long LOG_EVERY = 50_000;
+  /** MySQL's ER_NO_SUCH_TABLE. */
+  private static final int NO_SUCH_TABLE = 1146;
   /** How often a copying process says it is alive. */
   static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
   /** After this long without a word from a copy (by the copier's clock against this one's), another takes it over. */
@@ -83,6 +86,7 @@ final class ReadModelBootstrap {
 
   private Future<Long> decide(long started) {
     return Future.all(mysql.storeEpoch(), stream.check(), readModel.bootstrapRecord())
+        .recover(ReadModelBootstrap::explainMissingSchema)
         .compose(found -> {
           StreamCoverage.Coverage coverage = found.resultAt(1);
           JsonObject record = found.resultAt(2);
@@ -98,6 +102,15 @@ final class ReadModelBootstrap {
           LOG.info("copying the read model from MySQL: {}", whyCopy);
           return copy(origin, record, started);
         });
+  }
+
+  /** A query process started before any command process finds no tables: say so, and who makes them. */
+  private static <T> Future<T> explainMissingSchema(Throwable failure) {
+    if (failure instanceof MySQLException mysqlError && mysqlError.getErrorCode() == NO_SUCH_TABLE) {
+      return Future.failedFuture(new IllegalStateException("MySQL holds no cqrs-books tables yet; a command process "
+          + "creates them when it starts (" + mysqlError.getMessage() + ")", failure));
+    }
+    return Future.failedFuture(failure);
   }
 
   /** An unfinished copy by another process that said it was alive within {@link #STALE_AFTER}. */
