@@ -81,12 +81,12 @@ final class ReadModelBootstrap {
    */
   Future<Long> run() {
     long started = System.nanoTime();
-    return readModel.ensureIndexes().compose(indexed -> decide(started));
+    return readModel.ensureIndexes().compose(indexed -> decide(started))
+        .recover(ReadModelBootstrap::explainMissingSchema);
   }
 
   private Future<Long> decide(long started) {
     return Future.all(mysql.storeEpoch(), stream.check(), readModel.bootstrapRecord())
-        .recover(ReadModelBootstrap::explainMissingSchema)
         .compose(found -> {
           StreamCoverage.Coverage coverage = found.resultAt(1);
           JsonObject record = found.resultAt(2);
