@@ -257,6 +257,40 @@ class ScaleOutTest {
 
   @Test
   @Order(7)
+  void aReadModelEmptiedUnderBothQueryProcessesIsCopiedOnceAndBothServeItAgain() {
+    String copied = "read model bootstrapped from MySQL";
+    int copiesBefore = occurrences(copied);
+    for (String collection : List.of("books", "book_tombstones", "book_counts", "read_model_meta")) {
+      await(cluster.stores.mongo().dropCollection(collection));
+    }
+    // Each watchdog finds the bootstrap record gone or another process's copy started; one copies, one waits.
+    awaitTrue("a copy finished after the drop", Duration.ofSeconds(120), () -> occurrences(copied) > copiesBefore,
+        cluster::logs);
+    awaitTrue("both query processes ready", Duration.ofSeconds(60),
+        () -> cluster.status("query-1").getString("status").equals("READY")
+            && cluster.status("query-2").getString("status").equals("READY"), cluster::logs);
+    cluster.stores.awaitReadModelEqualsMySql(Duration.ofSeconds(60));
+    assertEquals(copiesBefore + 1, occurrences(copied), () -> "the read model was copied more than once:\n" + cluster.logs());
+    assertEquals(0, occurrences("lost its claim") + occurrences("was emptied during the bootstrap"), cluster::logs);
+    JsonObject record = bootstrapRecord();
+    assertTrue(record.getBoolean("complete"), record::encode);
+    for (String node : List.of("query-1", "query-2")) {
+      assertEquals(cluster.stores.countRows("books"), cluster.get(node, "/api/categories").bodyAsJsonObject().getLong("total"),
+          node + "'s totals, counted again by the copy");
+    }
+  }
+
+  /** How often the query processes' logs say {@code text}. */
+  private int occurrences(String text) {
+    int count = 0;
+    for (String node : List.of("query-1", "query-2")) {
+      count += cluster.node(node).process().log().split(java.util.regex.Pattern.quote(text), -1).length - 1;
+    }
+    return count;
+  }
+
+  @Test
+  @Order(8)
   void aClientThatReadsNothingIsClosedWithAReasonWhileTheOthersKeepReceiving() throws Exception {
     int port = cluster.node("query-1").port();
     try (Socket slow = new Socket(); SseClient reader = cluster.changes("query-1", null)) {
