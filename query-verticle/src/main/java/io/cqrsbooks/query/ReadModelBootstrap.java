@@ -5,19 +5,16 @@ import io.cqrsbooks.query.readmodel.ProjectionRules;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.function.Function;
 
 /**
@@ -32,9 +29,8 @@ import java.util.function.Function;
  * It never replaces a newer document and can overlap the event stream; then live documents whose books
  * are gone from MySQL are removed.
  *
- * <p>Query processes that decide to copy at the same time copy once: the copy is claimed with a conditional
- * write on the bootstrap record, and the copier says it is alive every {@link #HEARTBEAT_EVERY}. The others
- * wait for that copy and join it; one that stops saying it is alive for {@link #STALE_AFTER} is taken over.
+ * <p>Query processes that decide to copy at the same time copy once ({@link BootstrapClaims}): the others
+ * wait for that copy and join it.
  */
 final class ReadModelBootstrap {
 
@@ -42,13 +38,6 @@ final class ReadModelBootstrap {
   private static final long LOG_EVERY = 50_000;
   /** MySQL's ER_NO_SUCH_TABLE. */
   private static final int NO_SUCH_TABLE = 1146;
-  /** How often a copying process says it is alive. */
-  static final Duration HEARTBEAT_EVERY = Duration.ofSeconds(2);
-  /** After this long without a word from a copy (by the copier's clock against this one's), another takes it over. */
-  static final Duration STALE_AFTER = Duration.ofSeconds(15);
-  private static final Duration WAIT_POLL = Duration.ofSeconds(1);
-
-  private final Vertx vertx;
 
   private final StoredBooks mysql;
   private final ReadModel readModel;
@@ -57,13 +46,12 @@ final class ReadModelBootstrap {
   private final StreamCoverage stream;
   private final String groupId;
   private final boolean joinWhenCurrent;
-  /** This process's name on the copies it claims. */
-  private final String copier = UUID.randomUUID().toString();
+  private final BootstrapClaims claims;
 
   /** @param joinWhenCurrent join a current read model as it is ({@code query.bootstrap=auto}); false: always copy */
   ReadModelBootstrap(Vertx vertx, StoredBooks mysql, ReadModel readModel, QueryStatus status, int batchSize,
       StreamCoverage stream, String groupId, boolean joinWhenCurrent) {
-    this.vertx = vertx;
+    this.claims = new BootstrapClaims(vertx, readModel, status);
     this.mysql = mysql;
     this.readModel = readModel;
     this.status = status;
@@ -96,8 +84,8 @@ final class ReadModelBootstrap {
           if (whyCopy == null) {
             return join(started);
           }
-          if (isAnotherLiveCopy(record)) {
-            return waitForCopy(record).compose(finished -> decide(started));
+          if (claims.isAnotherLiveCopy(record)) {
+            return claims.waitWhileAnotherCopies(record).compose(finished -> decide(started));
           }
           LOG.info("copying the read model from MySQL: {}", whyCopy);
           return copy(origin, record, started);
@@ -111,47 +99,6 @@ final class ReadModelBootstrap {
           + "creates them when it starts (" + mysqlError.getMessage() + ")", failure));
     }
     return Future.failedFuture(failure);
-  }
-
-  /** An unfinished copy by another process that said it was alive within {@link #STALE_AFTER}. */
-  private boolean isAnotherLiveCopy(JsonObject record) {
-    return record != null && !record.getBoolean(ReadModel.COMPLETE, false)
-        && !copier.equals(record.getString(ReadModel.COPIER))
-        && System.currentTimeMillis() - record.getLong(ReadModel.HEARTBEAT_AT, 0L) < STALE_AFTER.toMillis();
-  }
-
-  /**
-   * Waits while another process copies: /ready says {@code waiting}, with that copy's progress. Completes
-   * when the copy finished, or died (no heartbeat for {@link #STALE_AFTER}), or the record changed otherwise.
-   */
-  private Future<Void> waitForCopy(JsonObject record) {
-    LOG.info("another query process is copying the read model from MySQL ({} books so far); waiting for its copy",
-        record.getLong(ReadModel.COPIED, 0L));
-    status.bootstrapWaiting(record.getLong(ReadModel.COPIED, 0L));
-    Promise<Void> finished = Promise.promise();
-    pollWhileCopying(finished);
-    return finished.future();
-  }
-
-  private void pollWhileCopying(Promise<Void> finished) {
-    vertx.setTimer(WAIT_POLL.toMillis(), timer -> readModel.bootstrapRecord().onComplete(read -> {
-      if (read.failed()) {
-        finished.fail(read.cause());
-      } else if (isAnotherLiveCopy(read.result())) {
-        status.bootstrapWaiting(read.result().getLong(ReadModel.COPIED, 0L));
-        pollWhileCopying(finished);
-      } else {
-        LOG.info("the copy this process waited for has {}", describeEnd(read.result()));
-        finished.complete();
-      }
-    }));
-  }
-
-  private static String describeEnd(JsonObject record) {
-    if (record != null && record.getBoolean(ReadModel.COMPLETE, false)) {
-      return "finished";
-    }
-    return record == null ? "gone (the read model was emptied)" : "stopped saying it is alive";
   }
 
   /** Null when the read model can be joined as it is, else why it must be copied. */
@@ -186,28 +133,24 @@ final class ReadModelBootstrap {
   }
 
   /**
-   * Claims the bootstrap over {@code seen}, then copies, saying it is alive every {@link #HEARTBEAT_EVERY}.
-   * A claim another process won first sends this one back to {@link #decide}, to wait for that copy.
+   * Claims the copy over {@code seen}, then copies while the claim says it is alive. A claim another process
+   * won first sends this one back to {@link #decide}, to wait for that copy.
    */
   private Future<Long> copy(JsonObject origin, JsonObject seen, long started) {
-    String epoch = UUID.randomUUID().toString();
-    return readModel.isEmpty().compose(empty -> readModel.claimBootstrap(epoch, copier, seen).compose(claimed -> {
-      if (!claimed) {
+    return readModel.isEmpty().compose(empty -> claims.claim(seen).compose(claim -> {
+      if (claim == null) {
         LOG.info("another query process claimed the copy first");
         return decide(started);
       }
       status.bootstrapStarted();
-      Claim claim = new Claim(epoch);
-      long heartbeat = vertx.setPeriodic(HEARTBEAT_EVERY.toMillis(), timer -> readModel.heartbeat(epoch, status.bootstrapCopied())
-          .onSuccess(held -> claim.lost |= !held));
       return copyAll(empty, claim)
           .compose(copied -> removeBooksMySqlNoLongerHas(empty).map(copied))
           .compose(copied -> readModel.counts().recount(readModel.partitioning().all()).map(copied))
-          .compose(copied -> readModel.markComplete(epoch, origin).compose(complete -> complete
+          .compose(copied -> readModel.markComplete(claim.epoch(), origin).compose(complete -> complete
               ? Future.succeededFuture(copied)
               : Future.failedFuture(new IllegalStateException(
                   "the copy lost its claim (the read model was emptied, or another process took the copy over)"))))
-          .onComplete(done -> vertx.cancelTimer(heartbeat))
+          .onComplete(done -> claim.close())
           .onSuccess(copied -> {
             status.bootstrapMode("copied");
             LOG.info("read model bootstrapped from MySQL: {} books in {} ms",
@@ -216,17 +159,7 @@ final class ReadModelBootstrap {
     }));
   }
 
-  /** This process's claim on the copy; {@code lost} once a heartbeat found the record no longer its own. */
-  private static final class Claim {
-    final String epoch;
-    boolean lost;
-
-    Claim(String epoch) {
-      this.epoch = epoch;
-    }
-  }
-
-  private Future<Long> copyAll(boolean intoEmpty, Claim claim) {
+  private Future<Long> copyAll(boolean intoEmpty, BootstrapClaims.Claim claim) {
     return readBatch(0).compose(first -> copyFrom(first, 0, intoEmpty, claim));
   }
 
@@ -242,12 +175,12 @@ final class ReadModelBootstrap {
    *     MySQL's, so the per-batch version lookup is skipped (another process's writes meanwhile are guarded)
    * @param claim stops the copy at the next batch once it is no longer this process's
    */
-  private Future<Long> copyFrom(List<Book> batch, long copied, boolean intoEmpty, Claim claim) {
+  private Future<Long> copyFrom(List<Book> batch, long copied, boolean intoEmpty, BootstrapClaims.Claim claim) {
     if (batch.isEmpty()) {
       return Future.succeededFuture(copied);
     }
-    if (claim.lost) {
-      return Future.failedFuture(new IllegalStateException("the copy " + claim.epoch
+    if (claim.isLost()) {
+      return Future.failedFuture(new IllegalStateException("the copy " + claim.epoch()
           + " lost its claim after " + copied + " books (the read model was emptied, or another process took it over)"));
     }
     long total = copied + batch.size();

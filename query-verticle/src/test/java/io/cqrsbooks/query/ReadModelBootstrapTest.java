@@ -107,7 +107,7 @@ class ReadModelBootstrapTest {
   void aCopyThatStoppedSayingItIsAliveIsTakenOver(Vertx vertx) throws Exception {
     Process survivor = process(vertx, "survivor");
     // A copy claimed by a process that died: its last heartbeat is 3 s from being stale.
-    long lastWord = System.currentTimeMillis() - ReadModelBootstrap.STALE_AFTER.toMillis() + 3_000;
+    long lastWord = System.currentTimeMillis() - BootstrapClaims.STALE_AFTER.toMillis() + 3_000;
     await(MongoClient.create(vertx, mongoConfig).insert("read_model_meta", new JsonObject().put("_id", "bootstrap")
         .put(ReadModel.EPOCH, "dead-copy").put(ReadModel.COMPLETE, false).put(ReadModel.COPIER, "a process that died")
         .put(ReadModel.HEARTBEAT_AT, lastWord).put(ReadModel.COPIED, 1_234L)));
