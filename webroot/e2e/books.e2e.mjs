@@ -326,12 +326,18 @@ try {
     if (found.length > 0) throw new Error(found.join('\n'));
   });
 
-  await check('a book is deleted only after confirmation', async () => {
+  await check('a book is deleted only after confirmation, and a double click sends one command', async () => {
     const edited = `${title} (mine)`;
+    const deletes = [];
+    const count = (request) => request.method() === 'DELETE' && deletes.push(request.url());
+    writer.on('request', count);
     await row(writer, edited).getByRole('button', { name: 'Delete' }).click();
-    await row(writer, edited).getByRole('button', { name: 'Yes, delete' }).click();
+    await row(writer, edited).getByRole('button', { name: 'Yes, delete' }).dblclick();
     await row(writer, edited).waitFor({ state: 'detached' });
     await row(watcher, edited).waitFor({ state: 'detached' });
+    writer.off('request', count);
+    if (deletes.length !== 1) throw new Error(`${deletes.length} DELETE requests were sent`);
+    if (await writer.locator('.notice.error').count() !== 0) throw new Error(await writer.locator('.notice').textContent());
   });
   const stamp = Date.now();
   const category = `Filter-${stamp}`;

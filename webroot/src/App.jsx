@@ -140,8 +140,12 @@ export default function App() {
     ? run(() => updateBook(editing.bid, book, baseVersion), t('saved', { title: book.title })).then(() => setEditing(null))
     : run(() => createBook(book), t('added_', { title: book.title })));
 
+  /** Deletes a book; true once the command side accepted it. */
   const remove = (book) => run(() => deleteBook(book.bid, book.version), t('deleted', { title: book.title }))
-    .catch((error) => error.status === 401 || setNotice({ kind: 'error', text: error.message }));
+    .then(() => true, (error) => {
+      if (error.status !== 401) setNotice({ kind: 'error', text: error.message });
+      return false;
+    });
 
   return (
     <main>

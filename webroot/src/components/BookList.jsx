@@ -27,6 +27,13 @@ export default function BookList({ books, formatPrice, onEdit, onDelete }) {
 function BookRow({ book, formatPrice, onEdit, onDelete }) {
   const { t } = useI18n();
   const [confirming, setConfirming] = useState(false);
+  // Once confirmed, the answer is given: a second click sends no second command. On success the row stays
+  // so until the list shows the deletion; on failure it can be answered again.
+  const [deleting, setDeleting] = useState(false);
+  async function confirmDelete() {
+    setDeleting(true);
+    if (!(await onDelete(book))) setDeleting(false);
+  }
   return (
     <tr data-bid={book.bid}>
       <td className="title"><a href={`#/books/${book.bid}`}>{book.title}</a></td>
@@ -41,8 +48,8 @@ function BookRow({ book, formatPrice, onEdit, onDelete }) {
           <>
             <span>{t('confirmDelete')}</span>
             {/* Focus moves to the confirmation, so a keyboard user answers it next. */}
-            <button type="button" className="danger" autoFocus onClick={() => onDelete(book)}>{t('yesDelete')}</button>
-            <button type="button" onClick={() => setConfirming(false)}>{t('no')}</button>
+            <button type="button" className="danger" autoFocus disabled={deleting} onClick={confirmDelete}>{t('yesDelete')}</button>
+            <button type="button" disabled={deleting} onClick={() => setConfirming(false)}>{t('no')}</button>
           </>
         ) : (
           <>
