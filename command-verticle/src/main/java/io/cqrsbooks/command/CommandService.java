@@ -35,7 +35,7 @@ public final class CommandService extends VerticleBase {
   @Override
   public Future<?> start() {
     CommandMetrics meters = new CommandMetrics(metrics.registry(), relay);
-    return SchemaMigrations.apply(vertx, settings.mysql().connectOptions())
+    return SchemaMigrations.apply(vertx, settings.mysql().connectOptions("cqrs-books-migrations"))
         .compose(migrated -> vertx.deployVerticle(new OutboxRelay(
             settings.mysql(), settings.kafka(), settings.relay(), relay)))
         .compose(deployed -> vertx.deployVerticle(() -> new CommandApiVerticle(settings, relay, meters, metrics),

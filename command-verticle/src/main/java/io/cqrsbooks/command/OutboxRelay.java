@@ -149,7 +149,7 @@ public final class OutboxRelay extends VerticleBase {
     if (lease != null) {
       return Future.succeededFuture(true);
     }
-    return MySQLConnection.connect(vertx, mysql.connectOptions()).compose(connection ->
+    return MySQLConnection.connect(vertx, mysql.connectOptions("cqrs-books-relay-lease")).compose(connection ->
         connection.query(CommandSql.leaseTerm(leaseTerm.toSeconds())).execute()
             .compose(termSet -> connection.preparedQuery(CommandSql.LOCK).execute(Tuple.of(LEASE_NAME, 0)))
             .map(rows -> {

@@ -25,6 +25,16 @@ public record MySqlSettings(String host, int port, String database, String user,
         config.positive("mysql.poolSize"));
   }
 
+  /**
+   * The same, for a connection or pool whose client metrics are tagged {@code client_namespace=name}: each
+   * of a process's connections to MySQL then has gauges of its own instead of sharing one.
+   */
+  public MySQLConnectOptions connectOptions(String name) {
+    MySQLConnectOptions options = connectOptions();
+    options.setMetricsName(name);
+    return options;
+  }
+
   public MySQLConnectOptions connectOptions() {
     return new MySQLConnectOptions()
         .setHost(host)
@@ -47,7 +57,7 @@ public record MySqlSettings(String host, int port, String database, String user,
     return MySQLBuilder.pool()
         .with(options)
         .with(new NetClientOptions().setConnectTimeout(CONNECTION_WAIT_SECONDS * 1000))
-        .connectingTo(connectOptions())
+        .connectingTo(connectOptions(name))
         .using(vertx)
         .build();
   }

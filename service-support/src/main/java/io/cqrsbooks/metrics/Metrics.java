@@ -94,7 +94,7 @@ public final class Metrics {
     }
     MicrometerMetricsOptions httpServerMetrics = new MicrometerMetricsOptions()
         .setEnabled(true)
-        .setLabels(EnumSet.of(Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE));
+        .setLabels(EnumSet.of(Label.LOCAL, Label.HTTP_ROUTE, Label.HTTP_METHOD, Label.HTTP_CODE, Label.NAMESPACE));
     for (MetricsDomain domain : MetricsDomain.values()) {
       if (domain != MetricsDomain.HTTP_SERVER) {
         httpServerMetrics.addDisabledMetricsCategory(domain);

@@ -42,6 +42,10 @@ class MetricsTest extends SystemTest {
     assertTrue(after.has("vertx_http_server_response_time_seconds_bucket", "method", "POST", "code", "201",
         "route", "/api/books"),
         after::toString);
+    // Its MySQL clients, each pool or connection under its own name: the commands' pool ran the statements.
+    assertTrue(after.sum("vertx_sql_processing_time_seconds_count", "client_namespace", "cqrs-books-commands") >= 3,
+        after::toString);
+    assertTrue(after.has("vertx_sql_processing_pending", "client_namespace", "cqrs-books-relay-lease"), after::toString);
 
     assertEquals(1, after.sum("cqrs_relay_lease_held"), "this process holds the relay lease");
     assertEquals(1, after.sum("cqrs_relay_state", "state", "publishing"));
