@@ -106,7 +106,7 @@ final class ReadModelBootstrap {
     if (record == null) {
       return "the read model is empty or has no record of a bootstrap";
     }
-    if (!record.getBoolean("complete", false)) {
+    if (!record.getBoolean(ReadModel.COMPLETE, false)) {
       return "the last copy did not complete";
     }
     int layout = record.getJsonObject("origin", new JsonObject()).getInteger("layout", 1);

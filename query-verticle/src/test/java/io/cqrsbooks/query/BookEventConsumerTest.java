@@ -37,6 +37,8 @@ import java.util.stream.Collectors;
 import static io.cqrsbooks.query.TestEvents.created;
 import static io.cqrsbooks.query.TestEvents.deleted;
 import static io.cqrsbooks.query.TestEvents.updated;
+import static io.cqrsbooks.query.Waits.await;
+import static io.cqrsbooks.query.Waits.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -134,24 +136,5 @@ class BookEventConsumerTest {
 
   private void send(KafkaProducer<String, String> producer, BookEvent event) throws Exception {
     producer.send(new ProducerRecord<>(kafka.topic(), String.valueOf(event.bid()), BookJson.encode(event))).get(30, TimeUnit.SECONDS);
-  }
-
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      if (check.holds()) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("timed out waiting until " + what);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.await(60, TimeUnit.SECONDS);
   }
 }

@@ -23,6 +23,8 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.cqrsbooks.query.Waits.await;
+import static io.cqrsbooks.query.Waits.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -125,24 +127,5 @@ class ReadModelBootstrapTest {
 
   private static JsonObject record(Process process) throws Exception {
     return await(process.readModel().bootstrapRecord());
-  }
-
-  private interface Check {
-    boolean holds() throws Exception;
-  }
-
-  private static void awaitTrue(String what, Check check) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
-    while (System.nanoTime() < deadline) {
-      if (check.holds()) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("timed out waiting until " + what);
-  }
-
-  private static <T> T await(Future<T> future) throws Exception {
-    return future.await(90, TimeUnit.SECONDS);
   }
 }
