@@ -12,7 +12,6 @@ import io.cqrsbooks.query.readmodel.ReadModel;
 import io.cqrsbooks.store.SchemaMigrations;
 import io.cqrsbooks.store.StoredBooks;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.ext.mongo.MongoClient;
 import io.vertx.junit5.VertxExtension;
