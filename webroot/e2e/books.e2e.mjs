@@ -56,6 +56,57 @@ async function apiView(titles) {
   return lines.join('\n');
 }
 
+/** What a page saw go wrong lately: API answers of 400 or more, failed requests, console errors. */
+const troubles = new Map();
+function watchTroubles(page, name) {
+  const seen = [];
+  troubles.set(page, { name, seen });
+  const note = (text) => {
+    seen.push(`${new Date().toISOString().slice(11, 23)} ${text}`);
+    if (seen.length > 12) seen.shift();
+  };
+  page.on('response', (response) => {
+    if (response.status() >= 400) note(`${response.request().method()} ${response.url()} answered ${response.status()}`);
+  });
+  page.on('requestfailed', (request) => {
+    if (!request.url().includes('/api/books/changes')) note(`${request.method()} ${request.url()} failed: ${request.failure()?.errorText}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error') note(`console: ${message.text()}`);
+  });
+}
+
+/**
+ * What each browser shows and saw go wrong, and what both services report about themselves, so a failure
+ * tells a server that lost or delayed a change from a page that did not show it.
+ */
+async function diagnosis() {
+  const lines = [];
+  for (const [page, { name, seen }] of troubles) {
+    if (page.isClosed()) continue;
+    const text = async (selector) => (await page.locator(selector).allTextContents().catch(() => [])).join(' | ');
+    const titles = (await page.locator('td.title').allTextContents().catch(() => [])).slice(0, 6);
+    lines.push(`${name} at ${page.url()}: notice "${await text('.notice')}", form error "${await text('.form-error')}", `
+      + `first titles: ${titles.join(' | ') || 'none'}`);
+    seen.forEach((trouble) => lines.push(`  ${trouble}`));
+  }
+  const state = async (url) => {
+    try {
+      return JSON.stringify(await (await fetch(url)).json());
+    } catch (error) {
+      return `unreadable: ${error.message}`;
+    }
+  };
+  lines.push(`query side /status: ${await state(`${BASE_URL}/status`)}`);
+  try {
+    const { commandUrl } = await (await fetch(`${BASE_URL}/api/config`)).json();
+    lines.push(`command side /status: ${await state(`${commandUrl}/status`)}`);
+  } catch (error) {
+    lines.push(`the command side's address is unreadable: ${error.message}`);
+  }
+  return lines.join('\n');
+}
+
 /**
  * Runs {@code wait}; when it fails, the error also says what the API answers for {@code titles} and which
  * titles {@code page} shows.
@@ -77,7 +128,8 @@ async function check(name, body) {
     console.log(`ok   ${name}`);
   } catch (error) {
     results.push([name, false]);
-    console.log(`FAIL ${name}\n     ${error.message.split('\n').join('\n     ')}`);
+    const message = `${error.message}\n${await diagnosis()}`;
+    console.log(`FAIL ${name} (at ${new Date().toISOString().slice(11, 23)} UTC)\n     ${message.split('\n').join('\n     ')}`);
   }
 }
 
@@ -90,6 +142,8 @@ const browser = await chromium.launch({
 try {
   const writer = await (await browser.newContext()).newPage();
   const watcher = await (await browser.newContext()).newPage();
+  watchTroubles(writer, 'writer');
+  watchTroubles(watcher, 'watcher');
   for (const page of [writer, watcher]) {
     page.setDefaultTimeout(TIMEOUT);
     await page.goto(BASE_URL);
@@ -254,16 +308,20 @@ try {
   };
   const missWhileOffline = async (count, label) => {
     await watcher.context().setOffline(true);
-    await watcher.locator('.live.on').waitFor({ state: 'detached' });
     const missed = [];
-    for (let i = 1; i <= count; i++) {
-      missed.push(`${label} ${i} ${Date.now()}`);
-      await addBook(writer, missed[missed.length - 1]);
+    try {
+      await watcher.locator('.live.on').waitFor({ state: 'detached' });
+      for (let i = 1; i <= count; i++) {
+        missed.push(`${label} ${i} ${Date.now()}`);
+        await explained(() => addBook(writer, missed[missed.length - 1]), missed, writer);
+      }
+      for (const missedTitle of missed) {
+        if (await row(watcher, missedTitle).count() !== 0) throw new Error('the offline browser already shows a new book');
+      }
+    } finally {
+      // Back online whatever happened, so one failure here does not fail every later check of the watcher.
+      await watcher.context().setOffline(false);
     }
-    for (const missedTitle of missed) {
-      if (await row(watcher, missedTitle).count() !== 0) throw new Error('the offline browser already shows a new book');
-    }
-    await watcher.context().setOffline(false);
     await watcher.locator('.live.on').waitFor({ timeout: 30_000 });
     for (const missedTitle of missed) await explained(() => row(watcher, missedTitle).waitFor(), missed, watcher);
   };
@@ -493,6 +551,7 @@ try {
   // without it (the answer is rewritten in the browser), and must ask for one before offering commands.
   const remote = await (await browser.newContext()).newPage();
   remote.setDefaultTimeout(TIMEOUT);
+  watchTroubles(remote, 'remote');
   await remote.route('**/api/config', async (route) => {
     const response = await route.fetch();
     const { commandToken, ...rest } = await response.json();

@@ -244,7 +244,10 @@ public final class OutboxRelay extends VerticleBase {
       }
       sends.add(producer.send(record));
     }
-    return Future.all(sends).onSuccess(sent -> marks.mark(ids)).mapEmpty();
+    return Future.all(sends).onSuccess(sent -> {
+      LOG.debug("published {} outbox rows to Kafka, ids {} to {}", ids.size(), ids.get(0), ids.get(ids.size() - 1));
+      marks.mark(ids);
+    }).mapEmpty();
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.cqrsbooks.system;
 
+import ch.qos.logback.classic.Level;
 import io.cqrsbooks.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -28,13 +29,17 @@ class BrowserTest {
   @Test
   void theUiAddsEditsAndDeletesBooksAndFollowsChangesLive(@TempDir Path dataDir) throws Exception {
     // A replay window of 3 changes, so the UI meets both a replay and a "reload" when it reconnects.
-    try (EmbeddedLaunch launch = EmbeddedLaunch.start(dataDir,
-        Map.of(Config.environmentName("query.changeReplayWindow"), "3"))) {
-      runE2e(launch);
+    // Each command stored, each batch published and applied, and any consumer group rebalance are in the log tail.
+    try (LogTail tail = LogTail.keep(600, Map.of("io.cqrsbooks.command.BookStore", Level.DEBUG,
+        "io.cqrsbooks.command.OutboxRelay", Level.DEBUG, "io.cqrsbooks.query.BookEventConsumer", Level.DEBUG,
+        "org.apache.kafka.clients.consumer.internals", Level.INFO));
+         EmbeddedLaunch launch = EmbeddedLaunch.start(dataDir,
+             Map.of(Config.environmentName("query.changeReplayWindow"), "3"))) {
+      runE2e(launch, tail);
     }
   }
 
-  private static void runE2e(EmbeddedLaunch launch) throws Exception {
+  private static void runE2e(EmbeddedLaunch launch, LogTail tail) throws Exception {
     Path chromium = Path.of(System.getenv().getOrDefault("CHROMIUM", "/usr/bin/chromium"));
     assertTrue(Files.isExecutable(chromium), chromium + " is missing: run ./run.sh test, which installs Debian's chromium");
     Path webroot = Path.of(System.getProperty("webroot.dir", "../webroot")).toAbsolutePath().normalize();
@@ -53,8 +58,10 @@ class BrowserTest {
     boolean finished = node.waitFor(3, TimeUnit.MINUTES);
     String output = Files.readString(log.toPath(), StandardCharsets.UTF_8);
     System.out.println(output);
-    assertTrue(finished, "the browser test did not finish in 3 minutes:\n" + output);
-    assertEquals(0, node.exitValue(), output);
-    assertTrue(output.contains("e2e: 24 passed, 0 failed"), output);
+    // On failure, the message carries the launch's own log too: what each command stored and each event applied.
+    String explained = output + "\nthe launch's last log lines (UTC):\n" + tail.lines();
+    assertTrue(finished, "the browser test did not finish in 3 minutes:\n" + explained);
+    assertEquals(0, node.exitValue(), explained);
+    assertTrue(output.contains("e2e: 24 passed, 0 failed"), explained);
   }
 }
