@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import org.slf4j.Logger;
@@ -32,6 +33,7 @@ final class OutboxMarks {
   private final Set<Long> sentUnmarked = new HashSet<>();
   /** Rows whose mark finished since the last drain's select began: that select's answer may still hold them. */
   private final Set<Long> markedSinceSelect = new HashSet<>();
+  private final Set<Future<?>> inFlight = new HashSet<>();
 
   /** @param drainAgain called when a mark failed, so that its rows are sent again */
   OutboxMarks(Pool pool, RelayStatus status, Runnable drainAgain) {
@@ -55,13 +57,21 @@ final class OutboxMarks {
     return sentUnmarked.contains(id) || markedSinceSelect.contains(id);
   }
 
+  /** Done once every mark started so far has finished, whatever its outcome: the relay stops after it. */
+  Future<Void> settled() {
+    return Future.join(List.copyOf(inFlight)).transform(all -> Future.succeededFuture());
+  }
+
   /** Kafka acknowledged these rows: they are marked in the background. */
   void mark(List<Long> ids) {
     sentUnmarked.addAll(ids);
     Tuple parameters = Tuple.tuple().addValue(LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
     ids.forEach(parameters::addValue);
-    pool.preparedQuery(CommandSql.markPublished(ids.size())).execute(parameters)
+    Future<?> marking = pool.preparedQuery(CommandSql.markPublished(ids.size())).execute(parameters);
+    inFlight.add(marking);
+    marking
         .onComplete(marked -> {
+          inFlight.remove(marking);
           ids.forEach(sentUnmarked::remove);
           if (marked.succeeded()) {
             markedSinceSelect.addAll(ids);

@@ -26,6 +26,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes outbox rows to Kafka in id order (key = bid) and marks them published.
@@ -47,6 +48,7 @@ public final class OutboxRelay extends VerticleBase {
   private static final String LEASE_NAME = "cqrs_books.outbox_relay";
   private static final int BATCH_SIZE = 500;
   private static final Duration PURGE_EVERY = Duration.ofMinutes(1);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
   private final MySqlSettings mysql;
   private final KafkaSettings kafka;
@@ -63,6 +65,8 @@ public final class OutboxRelay extends VerticleBase {
   private boolean wakeAgain;
   private boolean purgeDue;
   private boolean stopped;
+  /** The drain under way, or the last one: the relay stops once it has finished. */
+  private Future<?> drain = Future.succeededFuture();
   private final RelayStatus status;
 
   public OutboxRelay(MySqlSettings mysql, KafkaSettings kafka, RelaySchedule schedule, RelayStatus status) {
@@ -102,9 +106,20 @@ public final class OutboxRelay extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /**
+   * Lets the drain under way and the marks in flight finish (at most {@link #STOP_GRACE}) before closing what
+   * they use: cut off, a mark is lost (its rows are sent again by the next holder, harmless but needless) and
+   * warned about on every stop.
+   */
   @Override
   public Future<?> stop() {
     stopped = true;
+    return drain.transform(drained -> marks.settled())
+        .timeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .transform(settled -> closeAll());
+  }
+
+  private Future<?> closeAll() {
     List<Future<?>> closing = new ArrayList<>();
     closing.add(producer.close());
     closing.add(admin.close());
@@ -125,23 +140,24 @@ public final class OutboxRelay extends VerticleBase {
     }
     draining = true;
     status.drainStarted();
-    holdLease()
+    Future<Void> started = holdLease()
         .compose(held -> held
             ? ensureTopic().compose(ready -> publishPending()).compose(published -> purgeIfDue())
-            : Future.succeededFuture())
-        .onComplete(done -> {
-          draining = false;
-          status.drainEnded();
-          if (done.failed()) {
-            pause(done.cause());
-          } else {
-            resumedAfterFailure();
-            if (wakeAgain) {
-              wakeAgain = false;
-              wake();
-            }
-          }
-        });
+            : Future.succeededFuture());
+    drain = started;
+    started.onComplete(done -> {
+      draining = false;
+      status.drainEnded();
+      if (done.failed()) {
+        pause(done.cause());
+      } else {
+        resumedAfterFailure();
+        if (wakeAgain) {
+          wakeAgain = false;
+          wake();
+        }
+      }
+    });
   }
 
   /** True when this instance holds the publishing lease, acquiring it if it is free. */

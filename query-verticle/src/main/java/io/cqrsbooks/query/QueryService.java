@@ -9,6 +9,7 @@ import io.cqrsbooks.query.readmodel.Partitioning;
 import io.cqrsbooks.query.readmodel.ReadModel;
 import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.DeploymentOptions;
+import io.cqrsbooks.lifecycle.Undeploy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.mongo.MongoClient;
@@ -38,6 +39,9 @@ public final class QueryService extends VerticleBase {
   private final Metrics metrics;
   private final QueryStatus status = new QueryStatus();
   private final ChangeWindow window;
+  private String apiDeployment;
+  private String feedDeployment;
+  private String consumerDeployment;
 
   /**
    * @param localCommandToken in the embedded launch, the token the UI gets when its browser is on this machine
@@ -82,12 +86,24 @@ public final class QueryService extends VerticleBase {
         .compose(followed -> vertx.deployVerticle(() -> new QueryApiVerticle(settings, localCommandToken, status, window,
                 readModel, meters, metrics, operations),
             new DeploymentOptions().setInstances(settings.instances())))
+        .onSuccess(id -> apiDeployment = id)
         .compose(api -> vertx.deployVerticle(new ChangeFeed(settings.kafka(), window, meters)))
+        .onSuccess(id -> feedDeployment = id)
         .compose(feed -> vertx.deployVerticle(consumer))
+        .onSuccess(id -> consumerDeployment = id)
         .onSuccess(deployed -> follower.start(vertx, settings.readModelCheckEvery()))
         .onSuccess(deployed -> meters.startSampling(vertx, readModel))
         .onSuccess(deployed -> LOG.info("query API listening on port {} ({} instance(s)), read model {}",
             settings.httpPort(), settings.instances(), settings.mongo().database()));
+  }
+
+  /**
+   * Stops in the order that cuts nothing off: the consumer first (it commits what it applied), then the
+   * change feed that announces to the API, then the API. Undeploying the service alone stops its parts all
+   * at once: the feed then announced to streams already gone, and a batch was applied on a closed client.
+   */
+  public Future<Void> stopInOrder() {
+    return Undeploy.inOrder(vertx, consumerDeployment, feedDeployment, apiDeployment);
   }
 
   @Override
