@@ -233,6 +233,47 @@ try {
     await row(watcher, `${title} (edited)`).waitFor();
   });
 
+  await check('an edit opened while the last save is still unanswered stays open when the answer comes', async () => {
+    const racing = `Save race ${Date.now()}`;
+    await writer.evaluate(async (bookTitle) => {
+      const config = await (await fetch('/api/config')).json();
+      await fetch(`${config.commandUrl}/api/books`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${config.commandToken}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ title: bookTitle, pages: 1, price: 1 }),
+      });
+    }, racing);
+    await row(writer, racing).waitFor();
+    // The save's answer is held back: the list shows the saved book first, and the user opens another edit.
+    let answered = false;
+    const holdSave = async (route) => {
+      if (route.request().method() !== 'PUT') return route.continue();
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.fulfill({ response });
+      answered = true;
+    };
+    await writer.route('**/api/books/*', holdSave);
+    try {
+      await row(writer, racing).getByRole('button', { name: 'Edit' }).click();
+      await writer.fill('.book-form input[name=title]', `${racing} (saved)`);
+      await writer.click('.book-form button[type=submit]');
+      await row(writer, `${racing} (saved)`).waitFor();
+      if (answered) throw new Error('the save was answered before its book showed: nothing was raced');
+      await row(writer, `${title} (edited)`).getByRole('button', { name: 'Edit' }).click();
+      for (let waited = 0; !answered; waited += 100) {
+        if (waited > TIMEOUT) throw new Error('the held save was never answered');
+        await writer.waitForTimeout(100);
+      }
+      await writer.waitForTimeout(300); // the answer handled by the page
+      const heading = await writer.locator('.book-form h2').textContent();
+      if (!heading.includes(`${title} (edited)`)) throw new Error(`once the save was answered the form shows "${heading}"`);
+      await writer.getByRole('button', { name: 'Cancel' }).click();
+    } finally {
+      await writer.unroute('**/api/books/*', holdSave);
+    }
+  });
+
   await check('an edit that crosses someone else\'s shows both versions, and overwrites only when asked', async () => {
     const edited = `${title} (edited)`;
     await row(writer, edited).getByRole('button', { name: 'Edit' }).click();
@@ -271,13 +312,23 @@ try {
     await writer.fill('.book-form input[name=price]', '');
   });
 
-  await check('what is typed right after a book appears is kept: the form is cleared when the command is accepted', async () => {
-    // The writer's list read that waits on the consistency token is held back, so the live stream shows the
-    // book first; the form used to be cleared only when that read returned, wiping what was typed meanwhile.
+  await check('what is typed right after a book appears is kept: the form waits for the command\'s answer, and is cleared then', async () => {
+    // The create's answer is held back, so the live stream shows the book before the answer clears the form;
+    // so is the list read that waits on the consistency token, which used to clear it even later. What is
+    // typed once the book shows must survive both.
+    let answered = false;
+    const holdCreate = async (route) => {
+      if (route.request().method() !== 'POST') return route.continue();
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.fulfill({ response });
+      answered = true;
+    };
     const holdTokenReads = async (route) => {
       if (route.request().headers()['x-consistency-token']) await new Promise((resolve) => setTimeout(resolve, 1500));
       await route.continue();
     };
+    await writer.route('**/api/books', holdCreate);
     await writer.route('**/api/books?*', holdTokenReads);
     try {
       const added = `Typed after ${Date.now()}`;
@@ -286,6 +337,7 @@ try {
       await writer.fill('.book-form input[name=price]', '100');
       await writer.click('.book-form button[type=submit]');
       await row(writer, added).waitFor();
+      if (answered) throw new Error('the create was answered before its book showed: nothing was raced');
       await writer.fill('.book-form input[name=title]', 'The next book');
       // The pipeline panel records the book once the held read has returned.
       await writer.locator('.pipeline li', { hasText: added }).waitFor();
@@ -293,6 +345,7 @@ try {
       if (typed !== 'The next book') throw new Error(`the title typed next became "${typed}"`);
       await writer.fill('.book-form input[name=title]', '');
     } finally {
+      await writer.unroute('**/api/books', holdCreate);
       await writer.unroute('**/api/books?*', holdTokenReads);
     }
   });

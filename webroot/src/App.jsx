@@ -136,9 +136,14 @@ export default function App() {
     setNotice({ kind: 'ok', text: t('tokenAccepted') });
   }
 
-  const save = (book, baseVersion) => (editing
-    ? run(() => updateBook(editing.bid, book, baseVersion), t('saved', { title: book.title })).then(() => setEditing(null))
-    : run(() => createBook(book), t('added_', { title: book.title })));
+  // The edit form closes once its save is accepted, unless another edit was opened meanwhile (the list may
+  // show the saved book, and offer its Edit button, before the answer arrives).
+  const save = (book, baseVersion) => {
+    if (!editing) return run(() => createBook(book), t('added_', { title: book.title }));
+    const saved = editing;
+    return run(() => updateBook(saved.bid, book, baseVersion), t('saved', { title: book.title }))
+      .then(() => setEditing((current) => (current === saved ? null : current)));
+  };
 
   /** Deletes a book; true once the command side accepted it. */
   const remove = (book) => run(() => deleteBook(book.bid, book.version), t('deleted', { title: book.title }))

@@ -47,6 +47,8 @@ export default function BookForm({ book, onSave, onCancel }) {
   const [busy, setBusy] = useState(false);
   const id = useId();
 
+  // While its command is in flight the form is read-only (focus stays where it is): the live stream can show
+  // the new book before the command's answer arrives, and what is typed then would be cleared by that answer.
   async function submit(event) {
     event.preventDefault();
     setBusy(true);
@@ -104,11 +106,11 @@ export default function BookForm({ book, onSave, onCancel }) {
           <label key={name} className={invalid ? 'invalid' : ''}>
             <span>{t(label)}{required && ' *'}</span>
             {multiline ? (
-              <textarea name={name} rows={3} value={values[name]} {...aria}
+              <textarea name={name} rows={3} value={values[name]} readOnly={busy} {...aria}
                         onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
             ) : (
-              <input name={name} type={type || 'text'} value={values[name]} placeholder={placeholder} {...aria}
-                     onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
+              <input name={name} type={type || 'text'} value={values[name]} placeholder={placeholder} readOnly={busy}
+                     {...aria} onChange={(e) => setValues({ ...values, [name]: e.target.value })} />
             )}
             {invalid && <small className="field-error" id={`${id}-${name}-error`} data-field={name}>{errors[name]}</small>}
           </label>
