@@ -121,6 +121,25 @@ async function explained(wait, titles, page) {
   }
 }
 
+/**
+ * A route handler that holds the answers to {@code method} requests back 1.5 s (the request itself reaches the
+ * server at once), so the live stream shows a command's effect before the page has its answer;
+ * {@code answered} says when the page got it.
+ */
+function heldAnswers(method) {
+  const held = {
+    answered: false,
+    route: async (route) => {
+      if (route.request().method() !== method) return route.continue();
+      const response = await route.fetch();
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      await route.fulfill({ response });
+      held.answered = true;
+    },
+  };
+  return held;
+}
+
 async function check(name, body) {
   try {
     await body();
@@ -245,23 +264,16 @@ try {
     }, racing);
     await row(writer, racing).waitFor();
     // The save's answer is held back: the list shows the saved book first, and the user opens another edit.
-    let answered = false;
-    const holdSave = async (route) => {
-      if (route.request().method() !== 'PUT') return route.continue();
-      const response = await route.fetch();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await route.fulfill({ response });
-      answered = true;
-    };
-    await writer.route('**/api/books/*', holdSave);
+    const holdSave = heldAnswers('PUT');
+    await writer.route('**/api/books/*', holdSave.route);
     try {
       await row(writer, racing).getByRole('button', { name: 'Edit' }).click();
       await writer.fill('.book-form input[name=title]', `${racing} (saved)`);
       await writer.click('.book-form button[type=submit]');
       await row(writer, `${racing} (saved)`).waitFor();
-      if (answered) throw new Error('the save was answered before its book showed: nothing was raced');
+      if (holdSave.answered) throw new Error('the save was answered before its book showed: nothing was raced');
       await row(writer, `${title} (edited)`).getByRole('button', { name: 'Edit' }).click();
-      for (let waited = 0; !answered; waited += 100) {
+      for (let waited = 0; !holdSave.answered; waited += 100) {
         if (waited > TIMEOUT) throw new Error('the held save was never answered');
         await writer.waitForTimeout(100);
       }
@@ -270,7 +282,7 @@ try {
       if (!heading.includes(`${title} (edited)`)) throw new Error(`once the save was answered the form shows "${heading}"`);
       await writer.getByRole('button', { name: 'Cancel' }).click();
     } finally {
-      await writer.unroute('**/api/books/*', holdSave);
+      await writer.unroute('**/api/books/*', holdSave.route);
     }
   });
 
@@ -316,19 +328,12 @@ try {
     // The create's answer is held back, so the live stream shows the book before the answer clears the form;
     // so is the list read that waits on the consistency token, which used to clear it even later. What is
     // typed once the book shows must survive both.
-    let answered = false;
-    const holdCreate = async (route) => {
-      if (route.request().method() !== 'POST') return route.continue();
-      const response = await route.fetch();
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      await route.fulfill({ response });
-      answered = true;
-    };
+    const holdCreate = heldAnswers('POST');
     const holdTokenReads = async (route) => {
       if (route.request().headers()['x-consistency-token']) await new Promise((resolve) => setTimeout(resolve, 1500));
       await route.continue();
     };
-    await writer.route('**/api/books', holdCreate);
+    await writer.route('**/api/books', holdCreate.route);
     await writer.route('**/api/books?*', holdTokenReads);
     try {
       const added = `Typed after ${Date.now()}`;
@@ -337,7 +342,7 @@ try {
       await writer.fill('.book-form input[name=price]', '100');
       await writer.click('.book-form button[type=submit]');
       await row(writer, added).waitFor();
-      if (answered) throw new Error('the create was answered before its book showed: nothing was raced');
+      if (holdCreate.answered) throw new Error('the create was answered before its book showed: nothing was raced');
       await writer.fill('.book-form input[name=title]', 'The next book');
       // The pipeline panel records the book once the held read has returned.
       await writer.locator('.pipeline li', { hasText: added }).waitFor();
@@ -345,7 +350,7 @@ try {
       if (typed !== 'The next book') throw new Error(`the title typed next became "${typed}"`);
       await writer.fill('.book-form input[name=title]', '');
     } finally {
-      await writer.unroute('**/api/books', holdCreate);
+      await writer.unroute('**/api/books', holdCreate.route);
       await writer.unroute('**/api/books?*', holdTokenReads);
     }
   });
