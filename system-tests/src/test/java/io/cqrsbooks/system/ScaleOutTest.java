@@ -217,8 +217,37 @@ class ScaleOutTest {
     assertEquals("joined", cluster.status("query-2").getString("bootstrapMode"), "a current read model is joined");
   }
 
+  /**
+   * A deploy or a rolling restart: SIGTERM lets the consumer commit what it applied and leave its group, so its
+   * partitions move without waiting for the session timeout (10 s) that a killed process costs.
+   */
   @Test
   @Order(6)
+  void stoppingAQueryProcessHandsItsPartitionsOverBeforeItsSessionWouldExpire() throws Exception {
+    awaitTrue("the two query processes share the partitions", Duration.ofSeconds(40),
+        () -> cluster.status("query-2").getInteger("partitionsAssigned") > 0
+            && cluster.status("query-1").getInteger("partitionsAssigned") < 3, cluster::logs);
+    try (BackgroundWriter writes = writer("command-1", 61)) {
+      awaitTrue("writes flowing", Duration.ofSeconds(20), () -> writes.accepted() >= 50);
+      long stopped = System.nanoTime();
+      assertTrue(cluster.node("query-1").process().stopWithin(Duration.ofSeconds(20)), "query-1 ended by itself");
+      awaitTrue("query-2 owns every partition", Duration.ofSeconds(15),
+          () -> cluster.status("query-2").getInteger("partitionsAssigned") == 3, cluster::logs);
+      long movedMillis = (System.nanoTime() - stopped) / 1_000_000;
+      System.out.printf("a query process stopped with SIGTERM: its partitions moved %d ms after the signal%n", movedMillis);
+      long acceptedThen = writes.accepted();
+      awaitTrue("writes after the move", Duration.ofSeconds(20), () -> writes.accepted() >= acceptedThen + 50);
+      writes.close();
+      assertTrue(writes.unexpected.isEmpty(), writes::toString);
+      awaitTrue("outbox drained", Duration.ofSeconds(30), () -> cluster.stores.unpublishedEvents() == 0);
+      cluster.stores.awaitReadModelEqualsMySql(Duration.ofSeconds(30));
+      writes.assertAcknowledgedWritesIn(cluster.stores.mysqlBooks());
+      assertTrue(movedMillis < 10_000, "moved after " + movedMillis + " ms: no faster than a killed process's session timeout");
+    }
+  }
+
+  @Test
+  @Order(7)
   void aQueryProcessJoiningACurrentReadModelOf100kBooksDoesNotCopyIt() {
     cluster.node("query-1").process().stop();
     cluster.node("query-2").process().stop();
@@ -256,7 +285,7 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(7)
+  @Order(8)
   void aReadModelEmptiedUnderBothQueryProcessesIsCopiedOnceAndBothServeItAgain() {
     String copied = "read model bootstrapped from MySQL";
     int copiesBefore = occurrences(copied);
@@ -290,7 +319,7 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void aClientThatReadsNothingIsClosedWithAReasonWhileTheOthersKeepReceiving() throws Exception {
     int port = cluster.node("query-1").port();
     try (Socket slow = new Socket(); SseClient reader = cluster.changes("query-1", null)) {
