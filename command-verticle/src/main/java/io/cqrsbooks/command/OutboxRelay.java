@@ -32,7 +32,8 @@ import java.util.concurrent.TimeUnit;
  * Publishes outbox rows to Kafka in id order (key = bid) and marks them published.
  *
  * <p>Woken by every local commit, so the happy path has no polling delay; the holder polls the outbox
- * often for commits made by other command processes, and a slower tick retries after outages. Only the instance that
+ * often for commits made by other command processes (every 5 ms while it publishes, every 100 ms once it has
+ * been idle a second, by default), and a slower tick retries after outages. Only the instance that
  * holds a MySQL named lock publishes; the lock lives on the relay's own connection, so it is released
  * the moment that process dies. That connection's {@code wait_timeout} is the lease's term: the holder
  * renews it several times a term, so a holder cut off from MySQL loses the lock within the failover
@@ -65,6 +66,8 @@ public final class OutboxRelay extends VerticleBase {
   private boolean wakeAgain;
   private boolean purgeDue;
   private boolean stopped;
+  /** When a batch was last published ({@link System#nanoTime}): the holder polls fast for a while after. */
+  private long lastPublishedNanos = System.nanoTime() - RelaySchedule.BUSY_FOR.toNanos();
   /** The drain under way, or the last one: the relay stops once it has finished. */
   private Future<?> drain = Future.succeededFuture();
   private final RelayStatus status;
@@ -91,11 +94,7 @@ public final class OutboxRelay extends VerticleBase {
       }
     });
     vertx.setPeriodic(schedule.tick().toMillis(), tick -> wake());
-    vertx.setPeriodic(schedule.holderPoll().toMillis(), poll -> {
-      if (lease != null && !status.isPaused()) {
-        wake();
-      }
-    });
+    pollForOtherProcesses();
     // No point purging more often than rows become old enough; a short retention is purged as often.
     vertx.setPeriodic(Math.min(PURGE_EVERY.toMillis(), schedule.retention().toMillis()), tick -> {
       purgeDue = true;
@@ -128,6 +127,24 @@ public final class OutboxRelay extends VerticleBase {
       closing.add(lease.close());
     }
     return Future.join(closing);
+  }
+
+  /**
+   * The holder looks for rows other command processes committed: every {@code holderPoll} while it publishes,
+   * every {@code holderIdlePoll} once it has published nothing for {@link RelaySchedule#BUSY_FOR}.
+   */
+  private void pollForOtherProcesses() {
+    boolean busy = System.nanoTime() - lastPublishedNanos < RelaySchedule.BUSY_FOR.toNanos();
+    long every = (busy ? schedule.holderPoll() : schedule.holderIdlePoll()).toMillis();
+    vertx.setTimer(every, poll -> {
+      if (stopped) {
+        return;
+      }
+      if (lease != null && !status.isPaused()) {
+        wake();
+      }
+      pollForOtherProcesses();
+    });
   }
 
   private void wake() {
@@ -264,6 +281,7 @@ public final class OutboxRelay extends VerticleBase {
       sends.add(producer.send(record));
     }
     return Future.all(sends).onSuccess(sent -> {
+      lastPublishedNanos = System.nanoTime();
       LOG.debug("published {} outbox rows to Kafka, ids {} to {}", ids.size(), ids.get(0), ids.get(ids.size() - 1));
       marks.mark(ids);
     }).mapEmpty();

@@ -132,7 +132,7 @@ class OutboxRelayTest {
   void theHolderPublishesAnotherProcesssCommitsOnItsOutboxPollNotOnTheSlowTick(Vertx vertx) throws Exception {
     Duration slowTick = Duration.ofSeconds(10);
     KafkaSettings topic = servers.newTopic("relay-holder-poll");
-    RelaySchedule schedule = new RelaySchedule(slowTick, Duration.ofMillis(20), Duration.ofSeconds(30), KEEP);
+    RelaySchedule schedule = new RelaySchedule(slowTick, Duration.ofMillis(20), Duration.ofMillis(100), Duration.ofSeconds(30), KEEP);
     await(vertx.deployVerticle(new OutboxRelay(mysql, topic, schedule, new RelayStatus(Duration.ofSeconds(5)))));
     awaitTrue("the relay holds the lease", Duration.ofSeconds(10), () -> leaseHolderConnection() != null);
     awaitTrue("the topic exists", Duration.ofSeconds(10), () -> {
@@ -183,7 +183,7 @@ class OutboxRelayTest {
   }
 
   private static RelaySchedule schedule(Duration retention) {
-    return new RelaySchedule(TICK, Duration.ofMillis(20), FAILOVER, retention);
+    return new RelaySchedule(TICK, Duration.ofMillis(20), Duration.ofMillis(100), FAILOVER, retention);
   }
 
   private Long leaseHolderConnection() {
