@@ -16,6 +16,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
@@ -36,6 +37,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The command HTTP API: check the bearer token, validate, run one transaction, answer with the book and
@@ -48,11 +50,14 @@ public final class CommandApiVerticle extends VerticleBase {
   /** This side's API contract, beside this class on the classpath. */
   public static final String API_DOCUMENT = "io/cqrsbooks/command/openapi.json";
 
+  private static final Duration STOP_GRACE = Duration.ofSeconds(5);
+
   private final CommandSettings settings;
   private final RelayStatus relay;
   private final CommandMetrics meters;
   private final Metrics metrics;
   private Pool pool;
+  private HttpServer server;
   private BookStore books;
   private Router router;
 
@@ -101,13 +106,19 @@ public final class CommandApiVerticle extends VerticleBase {
     JsonErrors.install(router);
 
     return limits.listen(vertx, settings.httpPort(), router, headers)
+        .onSuccess(listening -> server = listening)
         .recover(failure -> Future.failedFuture(new IllegalStateException("the command API cannot listen on port "
             + settings.httpPort() + " (set CQRS_COMMAND_HTTP_PORT to another port): " + failure.getMessage())));
   }
 
+  /**
+   * Stops taking commands and lets the ones under way finish (at most {@link #STOP_GRACE}): each is answered,
+   * and its commit's wake-up reaches the relay, which the command side stops after this.
+   */
   @Override
   public Future<?> stop() {
-    return pool.close();
+    Future<Void> finished = server == null ? Future.succeededFuture() : server.shutdown(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    return finished.transform(done -> pool.close());
   }
 
   private CorsHandler corsHandler() {
