@@ -108,15 +108,14 @@ async function diagnosis() {
 }
 
 /**
- * Runs {@code wait}; when it fails, the error also says what the API answers for {@code titles} and which
- * titles {@code page} shows.
+ * Runs {@code wait}; when it fails, the error also says what the API answers for {@code titles} (what each
+ * page shows is in every failure's {@link diagnosis}).
  */
-async function explained(wait, titles, page) {
+async function explained(wait, titles) {
   try {
     await wait();
   } catch (error) {
-    const shown = await page.locator('td.title').allTextContents().catch(() => ['(unreadable)']);
-    error.message = `${error.message}\npage at ${page.url()} shows: ${shown.join(' | ')}\n${await apiView(titles)}`;
+    error.message = `${error.message}\n${await apiView(titles)}`;
     throw error;
   }
 }
@@ -371,7 +370,7 @@ try {
       await watcher.locator('.live.on').waitFor({ state: 'detached' });
       for (let i = 1; i <= count; i++) {
         missed.push(`${label} ${i} ${Date.now()}`);
-        await explained(() => addBook(writer, missed[missed.length - 1]), missed, writer);
+        await explained(() => addBook(writer, missed[missed.length - 1]), missed);
       }
       for (const missedTitle of missed) {
         if (await row(watcher, missedTitle).count() !== 0) throw new Error('the offline browser already shows a new book');
@@ -381,7 +380,7 @@ try {
       await watcher.context().setOffline(false);
     }
     await watcher.locator('.live.on').waitFor({ timeout: 30_000 });
-    for (const missedTitle of missed) await explained(() => row(watcher, missedTitle).waitFor(), missed, watcher);
+    for (const missedTitle of missed) await explained(() => row(watcher, missedTitle).waitFor(), missed);
   };
 
   await check('a browser that lost its stream is sent what it missed when it reconnects', async () => {
@@ -413,7 +412,7 @@ try {
     if (await writer.locator('.search input[type=search]').inputValue() !== 'Missed while offline') {
       throw new Error('the search was lost on reload');
     }
-    await explained(() => writer.locator('td.title', { hasText: 'Missed while offline' }).nth(1).waitFor(), ['Missed while offline'], writer);
+    await explained(() => writer.locator('td.title', { hasText: 'Missed while offline' }).nth(1).waitFor(), ['Missed while offline']);
     const titles = await writer.locator('td.title').allTextContents();
     if (titles.length !== 2 || !titles.every((t) => t.startsWith('Missed while offline'))) {
       throw new Error(`the search shows ${titles.join(' | ')}`);

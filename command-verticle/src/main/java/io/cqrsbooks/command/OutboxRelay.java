@@ -62,13 +62,12 @@ public final class OutboxRelay extends VerticleBase {
   private Pool markPool;
   private OutboxMarks marks;
   private boolean topicReady;
-  private boolean draining;
   private boolean wakeAgain;
   private boolean purgeDue;
   private boolean stopped;
   /** When a batch was last published ({@link System#nanoTime}): the holder polls fast for a while after. */
   private long lastPublishedNanos = System.nanoTime() - RelaySchedule.BUSY_FOR.toNanos();
-  /** The drain under way, or the last one: the relay stops once it has finished. */
+  /** The drain under way, or the last one: a wake-up meanwhile drains again after it; the relay stops after it. */
   private Future<?> drain = Future.succeededFuture();
   private final RelayStatus status;
 
@@ -151,11 +150,10 @@ public final class OutboxRelay extends VerticleBase {
     if (stopped) {
       return;
     }
-    if (draining) {
+    if (!drain.isComplete()) {
       wakeAgain = true;
       return;
     }
-    draining = true;
     status.drainStarted();
     Future<Void> started = holdLease()
         .compose(held -> held
@@ -163,7 +161,6 @@ public final class OutboxRelay extends VerticleBase {
             : Future.succeededFuture());
     drain = started;
     started.onComplete(done -> {
-      draining = false;
       status.drainEnded();
       if (done.failed() && stopped) {
         // Cut off by the stop's grace (e.g. Kafka away): the next holder sends these rows.

@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  */
 public final class CqrsBooks implements AutoCloseable {
 
+  /** Each part's own grace (the relay's drain, the consumer's last commit) fits in this, with room to spare. */
+  private static final long STOP_IN_ORDER_SECONDS = 20;
+
   private final AppSettings settings;
   private final EmbeddedServers embedded;
   private final Vertx vertx;
@@ -29,8 +32,6 @@ public final class CqrsBooks implements AutoCloseable {
   private QueryStatus queryStatus;
   private CommandService command;
   private QueryService query;
-  /** Each part's own grace (the relay's drain, the consumer's last commit) fits in this, with room to spare. */
-  private static final long STOP_IN_ORDER_SECONDS = 20;
 
   private CqrsBooks(AppSettings settings, EmbeddedServers embedded, Metrics metrics, Vertx vertx,
       Optional<String> localCommandToken) {

@@ -19,7 +19,7 @@ public final class Undeploy {
     for (String id : deploymentIds) {
       if (id != null) {
         // A part that failed to stop does not keep the next from stopping.
-        chain = chain.transform(previous -> vertx.deploymentIDs().contains(id) ? vertx.undeploy(id) : Future.succeededFuture());
+        chain = chain.transform(previous -> vertx.undeploy(id));
       }
     }
     return chain.transform(last -> Future.succeededFuture());
