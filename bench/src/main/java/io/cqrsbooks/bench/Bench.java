@@ -385,7 +385,7 @@ public final class Bench {
 
   /** {@code pages}: list pages beside their raw MongoDB operations (bench/list-pages.sh). */
   private void listPages() throws Exception {
-    JsonArray pages = new ListPages(http, mongo, loop, queryUrl(), setting("version", "after").equals("before"))
+    JsonArray pages = new ListPages(http, wrk, mongo, loop, queryUrl(), setting("version", "after").equals("before"))
         .run(warmUp, measured);
     Files.writeString(Path.of(setting("out", "target/bench-pages.json")), pages.encodePrettily());
   }

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import static io.cqrsbooks.bench.Bench.await;
@@ -29,13 +30,15 @@ final class ListPages {
   private static final String SEARCH = "Author 12";
 
   private final WebClient http;
+  private final Optional<Wrk> wrk;
   private final MongoClient mongo;
   private final ClosedLoop loop;
   private final String queryUrl;
   private final boolean before;
 
-  ListPages(WebClient http, MongoClient mongo, ClosedLoop loop, String queryUrl, boolean before) {
+  ListPages(WebClient http, Optional<Wrk> wrk, MongoClient mongo, ClosedLoop loop, String queryUrl, boolean before) {
     this.http = http;
+    this.wrk = wrk;
     this.mongo = mongo;
     this.loop = loop;
     this.queryUrl = queryUrl;
@@ -73,24 +76,49 @@ final class ListPages {
       for (int clients : new int[] {1, 16}) {
         LoadResult app = await(loop.run(page.name + " via API", clients, warmUp, window,
             () -> http.getAbs(queryUrl + page.path).timeout(60_000).send().map(response -> response.statusCode() == 200)), 300);
-        LoadResult raw = await(loop.run(page.name + " raw", clients, warmUp, window, page.raw), 300);
-        results.add(new JsonObject().put("page", page.name).put("path", page.path).put("clients", clients)
-            .put("books", books).put("app", app.toJson()).put("raw", raw.toJson()));
-        System.out.printf("%-44s %2d clients: API %7.1f/s p50 %7.1f ms | raw %7.1f/s p50 %7.1f ms%n", page.name, clients,
-            app.perSecond(), app.p50Millis(), raw.perSecond(), raw.p50Millis());
+        LoadResult raw = await(loop.run(page.name + " raw", clients, warmUp, window, page.raw), 300)
+            .withGenerator("vertx-mongo-client");
+        JsonObject result = new JsonObject().put("page", page.name).put("path", page.path).put("clients", clients)
+            .put("books", books).put("app", app.toJson()).put("raw", raw.toJson());
+        Optional<LoadResult> throughWrk = viaWrk(page.name + " via API (wrk)", clients, warmUp, window, page.path);
+        throughWrk.ifPresent(measured -> result.put("appWrk", measured.toJson()));
+        results.add(result);
+        System.out.printf("%-44s %2d clients: API %7.1f/s p50 %7.2f ms | raw %7.1f/s p50 %7.2f ms%s%n", page.name, clients,
+            app.perSecond(), app.p50Millis(), raw.perSecond(), raw.p50Millis(), throughWrk.map(measured -> String.format(
+                " | API via wrk %7.1f/s p50 %7.2f ms (%.2fx raw)", measured.perSecond(), measured.p50Millis(),
+                measured.p50Millis() / raw.p50Millis())).orElse(""));
       }
     }
     // What any request costs, reading nothing: the floor under an API page's time that its raw operation
     // does not pay (the HTTP request and answer, one more hop, on the same cores as this load generator).
+    // Through both clients: the gap between them is the JVM client's own cost, which wrk does not add.
     for (int clients : new int[] {1, 16}) {
       LoadResult bare = await(loop.run("bare request via API", clients, warmUp, window,
           () -> http.getAbs(queryUrl + "/health").timeout(60_000).send().map(response -> response.statusCode() == 200)), 300);
-      results.add(new JsonObject().put("page", "bare request (/health)").put("path", "/health").put("clients", clients)
-          .put("books", books).put("app", bare.toJson()));
-      System.out.printf("%-44s %2d clients: API %7.1f/s p50 %7.1f ms%n", "bare request (/health)", clients,
-          bare.perSecond(), bare.p50Millis());
+      JsonObject result = new JsonObject().put("page", "bare request (/health)").put("path", "/health")
+          .put("clients", clients).put("books", books).put("app", bare.toJson());
+      Optional<LoadResult> throughWrk = viaWrk("bare request via API (wrk)", clients, warmUp, window, "/health");
+      throughWrk.ifPresent(measured -> result.put("appWrk", measured.toJson()));
+      results.add(result);
+      System.out.printf("%-44s %2d clients: API %7.1f/s p50 %7.2f ms%s%n", "bare request (/health)", clients,
+          bare.perSecond(), bare.p50Millis(), throughWrk.map(measured -> String.format(" | API via wrk %7.1f/s p50 %7.2f ms",
+              measured.perSecond(), measured.p50Millis())).orElse(""));
     }
     return results;
+  }
+
+  /**
+   * The same page through Debian's {@code wrk}, the HTTP client the other benches use: a native closed loop
+   * whose own cost per request is a fraction of the JVM client's, so what remains beside the raw operation is
+   * the API's own work. Warmed up as long as the JVM client's run, and measured as long.
+   */
+  private Optional<LoadResult> viaWrk(String name, int clients, Duration warmUp, Duration window, String path)
+      throws Exception {
+    if (wrk.isEmpty()) {
+      return Optional.empty();
+    }
+    wrk.get().run(name + " warm-up", clients, warmUp, queryUrl + path, "");
+    return Optional.of(wrk.get().run(name, clients, window, queryUrl + path, ""));
   }
 
   private record Page(String name, String path, Supplier<Future<Boolean>> raw) {

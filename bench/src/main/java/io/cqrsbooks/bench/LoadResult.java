@@ -21,6 +21,10 @@ record LoadResult(String name, String generator, int concurrency, long requests,
     return requests / seconds;
   }
 
+  LoadResult withGenerator(String client) {
+    return new LoadResult(name, client, concurrency, requests, failures, seconds, p50Millis, p99Millis, maxMillis, cpu);
+  }
+
   LoadResult withCpu(JsonObject measured) {
     return new LoadResult(name, generator, concurrency, requests, failures, seconds, p50Millis, p99Millis, maxMillis,
         measured);
