@@ -22,20 +22,23 @@ final class LatencyBuckets {
     this.cumulative = cumulative;
   }
 
+  /** A process's {@code /metrics} page, read once for every timer taken from it ({@link #of}). */
+  static Future<String> page(WebClient http, String baseUrl) {
+    return http.getAbs(baseUrl + "/metrics").send().map(response -> response.bodyAsString());
+  }
+
   /** @param tag a {@code name="value"} a series must carry to be read; empty: every series of the timer, summed */
-  static Future<LatencyBuckets> read(WebClient http, String baseUrl, String timer, String tag) {
+  static LatencyBuckets of(String page, String timer, String tag) {
     Pattern line = Pattern.compile("^" + Pattern.quote(timer) + "_bucket\\{.*le=\"([^\"]+)\".*\\} ([0-9.eE+-]+)$");
-    return http.getAbs(baseUrl + "/metrics").send().map(response -> {
-      Map<Double, Double> buckets = new TreeMap<>();
-      for (String text : response.bodyAsString().split("\n")) {
-        Matcher matcher = line.matcher(text);
-        if (matcher.matches() && text.contains(tag)) {
-          double bound = matcher.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(matcher.group(1));
-          buckets.merge(bound, Double.parseDouble(matcher.group(2)), Double::sum);
-        }
+    Map<Double, Double> buckets = new TreeMap<>();
+    for (String text : page.split("\n")) {
+      Matcher matcher = line.matcher(text);
+      if (matcher.matches() && text.contains(tag)) {
+        double bound = matcher.group(1).equals("+Inf") ? Double.POSITIVE_INFINITY : Double.parseDouble(matcher.group(1));
+        buckets.merge(bound, Double.parseDouble(matcher.group(2)), Double::sum);
       }
-      return new LatencyBuckets(buckets);
-    });
+    }
+    return new LatencyBuckets(buckets);
   }
 
   /** What was recorded after {@code earlier}: the count, and the bucket bounds (ms) of p50 and p99. */

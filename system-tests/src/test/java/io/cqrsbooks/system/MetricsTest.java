@@ -128,6 +128,8 @@ class MetricsTest extends SystemTest {
   static Scrape scrape(int port) {
     HttpResponse<Buffer> response = system.send(HttpMethod.GET, port, "/metrics", MultiMap.caseInsensitiveMultiMap(), null);
     assertEquals(200, response.statusCode(), response::bodyAsString);
+    assertEquals("text/plain; version=0.0.4; charset=utf-8", response.getHeader("Content-Type"),
+        "Prometheus's text format, which its scraper negotiates");
     return Scrape.parse(response.bodyAsString());
   }
 }
