@@ -5,8 +5,9 @@ import io.cqrsbooks.contract.BookFields;
 import io.cqrsbooks.contract.BookEvent;
 import io.cqrsbooks.contract.BookEventType;
 import io.cqrsbooks.contract.BookJson;
-import io.cqrsbooks.store.BookRows;
 import io.cqrsbooks.http.ApiException;
+import io.cqrsbooks.lifecycle.InFlight;
+import io.cqrsbooks.store.BookRows;
 import io.vertx.core.Future;
 import io.vertx.mysqlclient.MySQLClient;
 import io.vertx.mysqlclient.MySQLException;
@@ -37,6 +38,7 @@ final class BookStore {
 
   private final Pool pool;
   private final Runnable wakeRelay;
+  private final InFlight commands = new InFlight();
 
   /** @param wakeRelay called after each commit, so the relay publishes without waiting for its tick */
   BookStore(Pool pool, Runnable wakeRelay) {
@@ -84,7 +86,7 @@ final class BookStore {
    * commit whose answer never came (the connection dropped) may or may not have been applied, and says so.
    */
   private Future<BookEvent> inTransaction(Function<SqlConnection, Future<BookEvent>> command) {
-    return pool.getConnection().compose(connection -> connection.begin().compose(transaction -> command.apply(connection)
+    Future<BookEvent> outcome = pool.getConnection().compose(connection -> connection.begin().compose(transaction -> command.apply(connection)
             .transform(done -> done.succeeded()
                 ? transaction.commit().transform(committed -> committed.succeeded()
                     ? Future.succeededFuture(done.result())
@@ -93,6 +95,17 @@ final class BookStore {
             .eventually(connection::close))
         .recover(BookStore::isbnTaken)
         .onSuccess(committed -> wakeRelay.run());
+    // Tracked after the wake-up is registered: a command counts as settled once its wake-up has been sent.
+    return commands.track(outcome);
+  }
+
+  /**
+   * Done once every command started so far has finished and woken the relay. The HTTP server's shutdown can
+   * complete while a command's transaction still runs (CleanStopTest once saw its wake-up arrive after the
+   * relay had stopped), so the API also waits here before the relay stops.
+   */
+  Future<Void> settled() {
+    return commands.settled();
   }
 
   /** The books table's one unique key besides the bid is the ISBN: a duplicate entry means it is taken. */

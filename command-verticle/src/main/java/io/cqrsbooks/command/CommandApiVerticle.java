@@ -112,13 +112,17 @@ public final class CommandApiVerticle extends VerticleBase {
   }
 
   /**
-   * Stops taking commands and lets the ones under way finish (at most {@link #STOP_GRACE}): each is answered,
-   * and its commit's wake-up reaches the relay, which the command side stops after this.
+   * Stops taking commands and lets the ones under way finish (the connections within {@link #STOP_GRACE}, the
+   * transactions within twice that in all): each is answered, and its commit's wake-up reaches the relay, which
+   * the command side stops after this.
    */
   @Override
   public Future<?> stop() {
-    Future<Void> finished = server == null ? Future.succeededFuture() : server.shutdown(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
-    return finished.transform(done -> pool.close());
+    Future<Void> answered = server == null ? Future.succeededFuture() : server.shutdown(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS);
+    return answered
+        .transform(done -> books == null ? Future.succeededFuture() : books.settled())
+        .timeout(2 * STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
+        .transform(settled -> pool == null ? Future.succeededFuture() : pool.close());
   }
 
   private CorsHandler corsHandler() {

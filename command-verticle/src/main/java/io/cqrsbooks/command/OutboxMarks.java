@@ -1,5 +1,6 @@
 package io.cqrsbooks.command;
 
+import io.cqrsbooks.lifecycle.InFlight;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
@@ -33,7 +34,7 @@ final class OutboxMarks {
   private final Set<Long> sentUnmarked = new HashSet<>();
   /** Rows whose mark finished since the last drain's select began: that select's answer may still hold them. */
   private final Set<Long> markedSinceSelect = new HashSet<>();
-  private final Set<Future<?>> inFlight = new HashSet<>();
+  private final InFlight marking = new InFlight();
 
   /** @param drainAgain called when a mark failed, so that its rows are sent again */
   OutboxMarks(Pool pool, RelayStatus status, Runnable drainAgain) {
@@ -59,7 +60,7 @@ final class OutboxMarks {
 
   /** Done once every mark started so far has finished, whatever its outcome: the relay stops after it. */
   Future<Void> settled() {
-    return Future.join(List.copyOf(inFlight)).transform(all -> Future.succeededFuture());
+    return marking.settled();
   }
 
   /** Kafka acknowledged these rows: they are marked in the background. */
@@ -67,11 +68,8 @@ final class OutboxMarks {
     sentUnmarked.addAll(ids);
     Tuple parameters = Tuple.tuple().addValue(LocalDateTime.ofInstant(Instant.now(), ZoneOffset.UTC));
     ids.forEach(parameters::addValue);
-    Future<?> marking = pool.preparedQuery(CommandSql.markPublished(ids.size())).execute(parameters);
-    inFlight.add(marking);
-    marking
+    marking.track(pool.preparedQuery(CommandSql.markPublished(ids.size())).execute(parameters))
         .onComplete(marked -> {
-          inFlight.remove(marking);
           ids.forEach(sentUnmarked::remove);
           if (marked.succeeded()) {
             markedSinceSelect.addAll(ids);
