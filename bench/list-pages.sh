@@ -29,6 +29,7 @@ cleanup() {
   rm -rf "$WORK" "$DATA"
 }
 trap cleanup EXIT
+embedded_ports_free list-pages.sh
 
 echo "== building the working tree and $BEFORE_REF (mvn -Pbench package)"
 mvn -B -q -DskipTests -Pbench package

@@ -25,11 +25,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for port in $Q $C $MYSQL $KAFKA $MONGO; do
-  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-    echo "bench/scrape-stall.sh: port $port is already in use; stop what runs there first" >&2; exit 1
-  fi
-done
+embedded_ports_free scrape-stall.sh
 command -v wrk >/dev/null || { [ "$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null 2>&1; } || true
 command -v wrk >/dev/null || { echo "bench/scrape-stall.sh: needs wrk (apt-get install wrk)" >&2; exit 1; }
 [ -f "$JAR" ] || { echo "bench/scrape-stall.sh: $JAR not found (./run.sh build)" >&2; exit 1; }

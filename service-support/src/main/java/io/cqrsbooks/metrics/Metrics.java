@@ -29,6 +29,9 @@ import java.util.stream.Stream;
  */
 public final class Metrics {
 
+  /** The Prometheus text format, as Vert.x's scraping handler answers it. */
+  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
   private final MetricsSettings settings;
   private final MeterRegistry registry;
   private final PrometheusMeterRegistry prometheus;
@@ -124,9 +127,6 @@ public final class Metrics {
         .onSuccess(page -> ctx.response().putHeader("Content-Type", PROMETHEUS_TEXT).end(page))
         .onFailure(ctx::fail);
   }
-
-  /** The Prometheus text format, as Vert.x's scraping handler answers it. */
-  private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
 
   /** When a management port is configured: a server of its own for {@code GET /metrics}. */
   public Future<HttpServer> listenOnOwnPort(Vertx vertx) {
