@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
@@ -389,7 +390,8 @@ public final class Bench {
 
   /** {@code pages}: list pages beside their raw MongoDB operations (bench/list-pages.sh). */
   private void listPages() throws Exception {
-    JsonArray pages = new ListPages(http, wrk, mongo, loop, queryUrl(), setting("version", "after").equals("before"))
+    Set<String> only = Arrays.stream(setting("pages", "").split(",")).filter(name -> !name.isBlank()).collect(Collectors.toSet());
+    JsonArray pages = new ListPages(http, wrk, mongo, loop, queryUrl(), setting("version", "after").equals("before"), only)
         .run(warmUp, measured);
     Files.writeString(Path.of(setting("out", "target/bench-pages.json")), pages.encodePrettily());
   }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 
 import static io.cqrsbooks.bench.Bench.await;
@@ -35,14 +36,23 @@ final class ListPages {
   private final ClosedLoop loop;
   private final String queryUrl;
   private final boolean before;
+  private final Set<String> only;
 
-  ListPages(WebClient http, Optional<Wrk> wrk, MongoClient mongo, ClosedLoop loop, String queryUrl, boolean before) {
+  /** @param only the pages to measure by their first word ({@code first}, {@code middle}, {@code category},
+   *     {@code search}, {@code bare}); empty for all */
+  ListPages(WebClient http, Optional<Wrk> wrk, MongoClient mongo, ClosedLoop loop, String queryUrl, boolean before,
+            Set<String> only) {
     this.http = http;
     this.wrk = wrk;
     this.mongo = mongo;
     this.loop = loop;
     this.queryUrl = queryUrl;
     this.before = before;
+    this.only = only;
+  }
+
+  private boolean measures(String name) {
+    return only.isEmpty() || only.contains(name.split(" ")[0]);
   }
 
   JsonArray run(Duration warmUp, Duration window) throws Exception {
@@ -72,6 +82,7 @@ final class ListPages {
         () -> before ? findAndCount(regexSearch(), sortById(), 0) : findAndCountCapped(wordSearch(), sortById())));
 
     JsonArray results = new JsonArray();
+    pages.removeIf(page -> !measures(page.name));
     for (Page page : pages) {
       for (int clients : new int[] {1, 16}) {
         LoadResult app = await(loop.run(page.name + " via API", clients, warmUp, window,
@@ -92,7 +103,7 @@ final class ListPages {
     // What any request costs, reading nothing: the floor under an API page's time that its raw operation
     // does not pay (the HTTP request and answer, one more hop, on the same cores as this load generator).
     // Through both clients: the gap between them is the JVM client's own cost, which wrk does not add.
-    for (int clients : new int[] {1, 16}) {
+    for (int clients : measures("bare") ? new int[] {1, 16} : new int[0]) {
       LoadResult bare = await(loop.run("bare request via API", clients, warmUp, window,
           () -> http.getAbs(queryUrl + "/health").timeout(60_000).send().map(response -> response.statusCode() == 200)), 300);
       JsonObject result = new JsonObject().put("page", "bare request (/health)").put("path", "/health")

@@ -31,6 +31,7 @@ import static io.cqrsbooks.system.Waits.await;
 import static io.cqrsbooks.system.Waits.awaitTrue;
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -286,6 +287,23 @@ class ScaleOutTest {
 
   @Test
   @Order(8)
+  void listTotalsPastTheSearchCapAreExactWhereTheProjectionKeepsThemAndCappedWhereCounted() {
+    long books = cluster.stores.countRows("books");
+    assertTrue(books > 100_000, "the 100k books of the test before, and those written earlier");
+    JsonObject all = cluster.get("query-2", "/api/books?limit=1").bodyAsJsonObject();
+    assertEquals(books, all.getLong("total"), all::encode);
+    assertFalse(all.getBoolean("totalCapped"), all::encode);
+    JsonObject bulk = cluster.get("query-1", "/api/books?limit=1&category=bulk").bodyAsJsonObject();
+    assertEquals(100_000L, bulk.getLong("total"), bulk::encode);
+    assertFalse(bulk.getBoolean("totalCapped"), bulk::encode);
+    // A search has no kept count: it is counted, and stops one past the cap.
+    JsonObject searched = cluster.get("query-2", "/api/books?limit=1&q=bulk").bodyAsJsonObject();
+    assertEquals(1_000L, searched.getLong("total"), searched::encode);
+    assertTrue(searched.getBoolean("totalCapped"), searched::encode);
+  }
+
+  @Test
+  @Order(9)
   void aReadModelEmptiedUnderBothQueryProcessesIsCopiedOnceAndBothServeItAgain() {
     String copied = "read model bootstrapped from MySQL";
     int copiesBefore = occurrences(copied);
@@ -319,7 +337,7 @@ class ScaleOutTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void aClientThatReadsNothingIsClosedWithAReasonWhileTheOthersKeepReceiving() throws Exception {
     int port = cluster.node("query-1").port();
     try (Socket slow = new Socket(); SseClient reader = cluster.changes("query-1", null)) {

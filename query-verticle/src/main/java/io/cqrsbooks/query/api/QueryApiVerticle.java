@@ -173,11 +173,11 @@ public final class QueryApiVerticle extends VerticleBase {
     Future.all(readModel.findPage(criteria), total(criteria))
         .onSuccess(found -> {
           BookPage page = found.resultAt(0);
-          long total = found.resultAt(1);
+          ListTotal total = found.resultAt(1);
           ctx.json(new JsonObject()
               .put("items", new JsonArray(page.items()))
-              .put("total", Math.min(total, COUNT_CAP))
-              .put("totalCapped", total > COUNT_CAP)
+              .put("total", total.count())
+              .put("totalCapped", total.capped())
               .put("limit", criteria.limit())
               .put("offset", criteria.offset())
               .put("previous", PageCursor.encode(page.previous(), sort))
@@ -187,16 +187,16 @@ public final class QueryApiVerticle extends VerticleBase {
   }
 
   /**
-   * The list's total: the projection's counts when at most the category narrows it, else counted, but no
-   * further than one past {@link #COUNT_CAP}.
+   * The list's total: the projection's counts, exact, when at most the category narrows it; else counted,
+   * but no further than one past {@link #COUNT_CAP}.
    */
-  private Future<Long> total(BookCriteria criteria) {
+  private Future<ListTotal> total(BookCriteria criteria) {
     if (criteria.countedByProjection()) {
-      return readModel.counts().read().map(totals -> criteria.category() == null
+      return readModel.counts().read().map(totals -> ListTotal.kept(criteria.category() == null
           ? totals.total()
-          : totals.categories().getOrDefault(criteria.category(), 0L));
+          : totals.categories().getOrDefault(criteria.category(), 0L)));
     }
-    return readModel.countBooks(criteria.unpaged(), COUNT_CAP + 1);
+    return readModel.countBooks(criteria.unpaged(), COUNT_CAP + 1).map(counted -> ListTotal.counted(counted, COUNT_CAP));
   }
 
   private void listCategories(RoutingContext ctx) {
