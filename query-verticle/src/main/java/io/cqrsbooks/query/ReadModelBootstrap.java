@@ -77,6 +77,10 @@ final class ReadModelBootstrap {
     return Future.all(mysql.storeEpoch(), stream.check(), readModel.bootstrapRecord())
         .compose(found -> {
           StreamCoverage.Coverage coverage = found.resultAt(1);
+          String mismatch = partitionMismatch(coverage);
+          if (mismatch != null) {
+            return Future.failedFuture(new IllegalStateException(mismatch));
+          }
           JsonObject record = found.resultAt(2);
           JsonObject origin = new JsonObject().put("storeEpoch", found.<String>resultAt(0))
               .put("topicId", coverage.topicId()).put("groupId", groupId).put("layout", ReadModel.LAYOUT);
@@ -99,6 +103,22 @@ final class ReadModelBootstrap {
           + "creates them when it starts (" + mysqlError.getMessage() + ")", failure));
     }
     return Future.failedFuture(failure);
+  }
+
+  /**
+   * Null when the topic does not exist yet (the command side makes it with {@code kafka.partitions}) or has
+   * the configured number of partitions; else why nothing can be copied or applied. Each book is stored and
+   * counted under the partition its events travel on, worked out from that number: a wrong one would count
+   * books under partitions that never carry them, and the totals would drift without a word.
+   */
+  private String partitionMismatch(StreamCoverage.Coverage coverage) {
+    int configured = readModel.partitioning().partitions();
+    if (coverage.partitions() == 0 || coverage.partitions() == configured) {
+      return null;
+    }
+    return "topic '" + coverage.topic() + "' has " + coverage.partitions() + " partitions, but kafka.partitions is " + configured
+        + ": set kafka.partitions (CQRS_KAFKA_PARTITIONS) to " + coverage.partitions()
+        + ", the count the topic was made with (a topic given more partitions later needs a read model rebuild)";
   }
 
   /** Null when the read model can be joined as it is, else why it must be copied. */

@@ -18,13 +18,13 @@ import java.util.stream.Collectors;
 
 /**
  * What Kafka says about the event stream a read model follows: which topic it is (its id changes when the
- * topic is made anew), and whether the consumer group can still resume from its committed offsets without
- * a gap (retention has not deleted records it has not applied).
+ * topic is made anew), how many partitions it has, and whether the consumer group can still resume from its
+ * committed offsets without a gap (retention has not deleted records it has not applied).
  */
 final class StreamCoverage {
 
-  /** The topic's id and whether the group's committed offsets all lie within its log. */
-  record Coverage(String topicId, boolean complete) {
+  /** The topic's id, its partitions and whether the group's committed offsets all lie within its log. */
+  record Coverage(String topic, String topicId, int partitions, boolean complete) {
   }
 
   private final Vertx vertx;
@@ -35,7 +35,7 @@ final class StreamCoverage {
     this.kafka = kafka;
   }
 
-  /** A topic that does not exist yet has no id and covers nothing. */
+  /** A topic that does not exist yet has no id, no partitions and covers nothing. */
   Future<Coverage> check() {
     return withAdmin(admin -> admin.describeTopics(List.of(kafka.topic()))
         .compose(topics -> {
@@ -43,11 +43,11 @@ final class StreamCoverage {
           Map<TopicPartition, OffsetSpec> earliest = topic.getPartitions().stream()
               .collect(Collectors.toMap(p -> new TopicPartition(kafka.topic(), p.getPartition()), p -> OffsetSpec.EARLIEST));
           return Future.all(admin.listOffsets(earliest), admin.listConsumerGroupOffsets(kafka.groupId()))
-              .map(found -> new Coverage(topic.getTopicId().toString(),
+              .map(found -> new Coverage(kafka.topic(), topic.getTopicId().toString(), topic.getPartitions().size(),
                   withinLog(found.resultAt(0), found.resultAt(1))));
         })
         .recover(failure -> isUnknownTopic(failure)
-            ? Future.succeededFuture(new Coverage(null, false))
+            ? Future.succeededFuture(new Coverage(kafka.topic(), null, 0, false))
             : Future.failedFuture(failure)));
   }
 

@@ -27,6 +27,8 @@ import static io.cqrsbooks.query.Waits.await;
 import static io.cqrsbooks.query.Waits.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -65,7 +67,11 @@ class ReadModelBootstrapTest {
   }
 
   private Process process(Vertx vertx, String name) {
-    ReadModel readModel = new ReadModel(MongoClient.create(vertx, mongoConfig), true, new Partitioning(kafka.partitions()));
+    return process(vertx, name, kafka.partitions());
+  }
+
+  private Process process(Vertx vertx, String name, int partitions) {
+    ReadModel readModel = new ReadModel(MongoClient.create(vertx, mongoConfig), true, new Partitioning(partitions));
     QueryStatus status = new QueryStatus();
     ReadModelBootstrap bootstrap = new ReadModelBootstrap(vertx, new StoredBooks(mysql.sharedPool(vertx, name)), readModel,
         status, BATCH, new StreamCoverage(vertx, kafka), kafka.groupId(), true);
@@ -123,6 +129,21 @@ class ReadModelBootstrapTest {
     assertTrue(record.getBoolean(ReadModel.COMPLETE), record::encode);
     assertNotEquals("dead-copy", record.getString(ReadModel.EPOCH));
     assertEquals("copied", survivor.status().toJson().getString("bootstrapMode"));
+  }
+
+  @Test
+  void aPartitionCountOtherThanTheTopicsIsRefusedWithTheFixAndNothingIsCopied(Vertx vertx) throws Exception {
+    int topics = kafka.partitions();
+    Process misconfigured = process(vertx, "misconfigured", topics + 3);
+
+    Throwable refused = assertThrows(Exception.class, () -> await(run(vertx, misconfigured)));
+    assertTrue(refused.getMessage().contains("topic '" + kafka.topic() + "' has " + topics + " partitions, but "
+        + "kafka.partitions is " + (topics + 3) + ": set kafka.partitions (CQRS_KAFKA_PARTITIONS) to " + topics),
+        refused.getMessage());
+    assertNull(record(misconfigured), "no copy was claimed");
+    assertEquals(0L, await(misconfigured.readModel().size()));
+
+    assertEquals(BOOKS, await(run(vertx, process(vertx, "configured"))), "with the topic's count it copies");
   }
 
   private static JsonObject record(Process process) throws Exception {
