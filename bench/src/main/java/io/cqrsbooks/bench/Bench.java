@@ -61,7 +61,9 @@ public final class Bench {
 
   private Bench(Map<String, String> settings) {
     this.settings = settings;
-    http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setTcpNoDelay(true),
+    // Pooled connections are dropped after 30 s unused, before the servers' idle timeout (60 s) would close them
+    // under a request.
+    http = WebClient.create(vertx, new WebClientOptions().setKeepAlive(true).setKeepAliveTimeout(30).setTcpNoDelay(true),
         new PoolOptions().setHttp1MaxSize(128));
     mysql = MySQLBuilder.pool()
         .with(new io.vertx.sqlclient.PoolOptions().setMaxSize(Integer.parseInt(setting("mysqlPoolSize", "8"))))

@@ -10,6 +10,10 @@ import java.util.Map;
 /**
  * Closes a connection whose next request's headers have not all arrived in time: a client sending its
  * headers one byte at a time resets the idle timeout with every byte, so only a deadline cuts it off.
+ * The deadline runs from connecting, or from the last answer, and allows the idle timeout (a keep-alive
+ * connection may wait that long for its next request) plus the time to send the headers: counted from the
+ * answer alone, it closed pooled connections that waited longer than the latter, and a client reusing one
+ * just then saw its request fail ("connection was closed"; for a command, not knowing whether it was applied).
  * One per server instance, so its map is only touched from that instance's event loop.
  */
 public final class HeaderDeadline {

@@ -14,7 +14,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * What one client may hold of a server: headers of at most 8 KiB (431 beyond), a request line of at
  * most 4 KiB (414), a connection silent for {@code idleTimeout} is closed, a connection whose next
- * request's headers have not arrived within {@code requestTimeout} is closed, and a request whose body is
+ * request's headers have not arrived within {@code idleTimeout} plus {@code requestTimeout} of connecting or of
+ * its last answer is closed, and a request whose body is
  * still arriving after {@code requestTimeout} is answered 408 and its connection closed (a client sending
  * one byte a second). The deadlines cover arrival only, never the work done with a request: a command
  * is answered with what its transaction did, however long that takes.
@@ -30,7 +31,7 @@ public record HttpLimits(Duration idleTimeout, Duration requestTimeout) {
 
   /** The deadline for each request's headers; its {@code requestArrived} must be the router's first handler. */
   public HeaderDeadline headerDeadline(Vertx vertx) {
-    return new HeaderDeadline(vertx, requestTimeout.toMillis());
+    return new HeaderDeadline(vertx, idleTimeout.toMillis() + requestTimeout.toMillis());
   }
 
   /** Starts an HTTP server for the router with these limits, timing each connection's requests with {@code headers}. */

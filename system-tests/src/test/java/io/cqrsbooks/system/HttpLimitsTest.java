@@ -10,6 +10,8 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.cqrsbooks.system.TestSystem.book;
 import static org.junit.jupiter.api.Assertions.*;
@@ -20,6 +22,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * Short limits here (idle 2 s, body 1.5 s) so the test does not wait for the defaults (60 s, 10 s).
  */
 class HttpLimitsTest extends SystemTest {
+
+  private static final Pattern CONTENT_LENGTH = Pattern.compile("(?i)content-length: *(\\d+)");
 
   @Override
   TestSystem newSystem() throws Exception {
@@ -86,7 +90,23 @@ class HttpLimitsTest extends SystemTest {
         }
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(closed, "the connection was not closed while its headers trickled in");
-        assertTrue(millis < 5000, "closed after the 1.5 s deadline, not " + millis + " ms");
+        assertTrue(millis < 5000, "closed after the 3.5 s deadline (idle 2 s + request 1.5 s), not " + millis + " ms");
+      }
+    }
+  }
+
+  /**
+   * A pooled keep-alive connection may wait for its next request up to the idle timeout: closing it sooner
+   * (once the time allowed to send headers had passed since the last answer) failed the request of a client
+   * that reused it just then.
+   */
+  @Test
+  void aKeepAliveConnectionWaitingLongerThanTheRequestTimeoutIsStillServed() throws Exception {
+    for (int port : new int[] {system.commandPort, system.queryPort}) {
+      try (Socket socket = connect(port)) {
+        assertEquals(200, statusOn(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+        Thread.sleep(1800); // past the 1.5 s request timeout, within the 2 s idle timeout
+        assertEquals(200, statusOn(socket, "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"), "served on the same connection");
       }
     }
   }
@@ -147,6 +167,24 @@ class HttpLimitsTest extends SystemTest {
       byte[] head = socket.getInputStream().readNBytes(12);
       return Integer.parseInt(new String(head, StandardCharsets.US_ASCII).substring(9, 12));
     }
+  }
+
+  /** The status of a request sent on an open connection; reads its whole answer (a Content-Length body). */
+  private static int statusOn(Socket socket, String request) throws IOException {
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    socket.getOutputStream().flush();
+    InputStream in = socket.getInputStream();
+    StringBuilder head = new StringBuilder();
+    while (!head.toString().endsWith("\r\n\r\n")) {
+      int b = in.read();
+      if (b == -1) {
+        throw new IOException("the server closed the connection before answering: " + head);
+      }
+      head.append((char) b);
+    }
+    Matcher length = CONTENT_LENGTH.matcher(head);
+    in.readNBytes(length.find() ? Integer.parseInt(length.group(1)) : 0);
+    return Integer.parseInt(head.substring(9, 12));
   }
 
   private static String availableText(Socket socket) throws IOException {

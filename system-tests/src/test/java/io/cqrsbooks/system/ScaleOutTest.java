@@ -1,5 +1,6 @@
 package io.cqrsbooks.system;
 
+import io.cqrsbooks.launcher.AppConfig;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -45,6 +46,8 @@ class ScaleOutTest {
 
   private static final int STREAM_BUFFER_KB = 64;
   private static final Duration FAILOVER_LIMIT = Duration.ofSeconds(5);
+  /** The topic's partitions: the processes run on the default configuration. */
+  private static final int PARTITIONS = AppConfig.defaults().getJsonObject("kafka").getInteger("partitions");
   private Cluster cluster;
 
   @BeforeAll
@@ -199,11 +202,11 @@ class ScaleOutTest {
   void killingAQueryProcessMidLoadMovesItsPartitionsToTheSurvivor() throws Exception {
     try (BackgroundWriter one = writer("command-1", 41); BackgroundWriter two = writer("command-2", 42)) {
       awaitTrue("writes flowing", Duration.ofSeconds(20), () -> one.accepted() >= 50 && two.accepted() >= 50);
-      assertTrue(cluster.status("query-1").getInteger("partitionsAssigned") < 3, "the two query processes share");
+      assertTrue(cluster.status("query-1").getInteger("partitionsAssigned") < PARTITIONS, "the two query processes share");
       cluster.kill("query-2");
       // The killed process never left its group: its partitions move when its session times out (10 s).
       awaitTrue("query-1 owns every partition", Duration.ofSeconds(40),
-          () -> cluster.status("query-1").getInteger("partitionsAssigned") == 3, cluster::logs);
+          () -> cluster.status("query-1").getInteger("partitionsAssigned") == PARTITIONS, cluster::logs);
       long acceptedThen = one.accepted() + two.accepted();
       awaitTrue("writes after the move", Duration.ofSeconds(20), () -> one.accepted() + two.accepted() >= acceptedThen + 100);
       one.close();
@@ -227,13 +230,13 @@ class ScaleOutTest {
   void stoppingAQueryProcessHandsItsPartitionsOverBeforeItsSessionWouldExpire() throws Exception {
     awaitTrue("the two query processes share the partitions", Duration.ofSeconds(40),
         () -> cluster.status("query-2").getInteger("partitionsAssigned") > 0
-            && cluster.status("query-1").getInteger("partitionsAssigned") < 3, cluster::logs);
+            && cluster.status("query-1").getInteger("partitionsAssigned") < PARTITIONS, cluster::logs);
     try (BackgroundWriter writes = writer("command-1", 61)) {
       awaitTrue("writes flowing", Duration.ofSeconds(20), () -> writes.accepted() >= 50);
       long stopped = System.nanoTime();
       assertTrue(cluster.node("query-1").process().stopWithin(Duration.ofSeconds(20)), "query-1 ended by itself");
       awaitTrue("query-2 owns every partition", Duration.ofSeconds(15),
-          () -> cluster.status("query-2").getInteger("partitionsAssigned") == 3, cluster::logs);
+          () -> cluster.status("query-2").getInteger("partitionsAssigned") == PARTITIONS, cluster::logs);
       long movedMillis = (System.nanoTime() - stopped) / 1_000_000;
       System.out.printf("a query process stopped with SIGTERM: its partitions moved %d ms after the signal%n", movedMillis);
       long acceptedThen = writes.accepted();
