@@ -59,7 +59,8 @@ public final class CommandService extends VerticleBase {
    * service alone stops its parts all at once, the pools under statements still running.
    */
   public Future<Void> stopInOrder() {
-    return Undeploy.inOrder(vertx, apiDeployment, relayDeployment);
+    return Undeploy.inOrder(vertx, Undeploy.part("command API", apiDeployment), Undeploy.part("outbox relay", relayDeployment))
+        .mapEmpty();
   }
 
   @Override

@@ -10,6 +10,8 @@ import io.cqrsbooks.query.QueryStatus;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.Optional;
 import java.util.ServiceLoader;
@@ -20,6 +22,8 @@ import java.util.concurrent.TimeUnit;
  * asked for. Used by {@link Main} and by the system tests alike.
  */
 public final class CqrsBooks implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(CqrsBooks.class);
 
   /** Each part's own grace (the relay's drain, the consumer's last commit) fits in this, with room to spare. */
   private static final long STOP_IN_ORDER_SECONDS = 20;
@@ -125,16 +129,29 @@ public final class CqrsBooks implements AutoCloseable {
       commandStopped.transform(stopped -> query == null ? Future.succeededFuture() : query.stopInOrder())
           .await(STOP_IN_ORDER_SECONDS, TimeUnit.SECONDS);
     } catch (Exception e) {
-      // Whatever did not stop in order is stopped with Vert.x below.
+      // Whatever did not stop in order is stopped with Vert.x below; the part still stopping was logged.
+      LOG.info("the services did not stop in order within {} s: {}", STOP_IN_ORDER_SECONDS, e.toString());
     }
+    long closing = System.nanoTime();
     try {
       vertx.close().await(30, TimeUnit.SECONDS);
     } catch (Exception e) {
       // Stopping anyway: the embedded servers below must not outlive us.
     } finally {
+      logIfSlow("closing Vert.x", closing);
       if (embedded != null) {
+        long stopping = System.nanoTime();
         embedded.close();
+        logIfSlow("stopping the embedded servers", stopping);
       }
+    }
+  }
+
+  /** The services' parts log their own slow stops ({@code Undeploy}); these are the steps after them. */
+  private static void logIfSlow(String step, long startedNanos) {
+    long millis = (System.nanoTime() - startedNanos) / 1_000_000;
+    if (millis > 1_000) {
+      LOG.info("{} took {} ms", step, millis);
     }
   }
 }

@@ -103,7 +103,8 @@ public final class QueryService extends VerticleBase {
    * at once: the feed then announced to streams already gone, and a batch was applied on a closed client.
    */
   public Future<Void> stopInOrder() {
-    return Undeploy.inOrder(vertx, consumerDeployment, feedDeployment, apiDeployment);
+    return Undeploy.inOrder(vertx, Undeploy.part("event consumer", consumerDeployment),
+        Undeploy.part("change feed", feedDeployment), Undeploy.part("query API", apiDeployment)).mapEmpty();
   }
 
   @Override
