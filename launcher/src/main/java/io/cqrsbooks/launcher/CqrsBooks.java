@@ -4,6 +4,7 @@ import io.cqrsbooks.command.CommandService;
 import io.cqrsbooks.auth.BearerTokens;
 import io.cqrsbooks.config.ConfigException;
 import io.cqrsbooks.config.EmbeddedServers;
+import io.cqrsbooks.lifecycle.Undeploy;
 import io.cqrsbooks.metrics.Metrics;
 import io.cqrsbooks.query.QueryService;
 import io.cqrsbooks.query.QueryStatus;
@@ -150,7 +151,7 @@ public final class CqrsBooks implements AutoCloseable {
   /** The services' parts log their own slow stops ({@code Undeploy}); these are the steps after them. */
   private static void logIfSlow(String step, long startedNanos) {
     long millis = (System.nanoTime() - startedNanos) / 1_000_000;
-    if (millis > 1_000) {
+    if (millis > Undeploy.SLOW_MILLIS) {
       LOG.info("{} took {} ms", step, millis);
     }
   }

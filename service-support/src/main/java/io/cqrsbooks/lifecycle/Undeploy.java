@@ -17,7 +17,8 @@ import java.util.List;
  */
 public final class Undeploy {
 
-  static final long SLOW_MILLIS = 1_000;
+  /** A stop step taking longer than this is logged, here and in the launch. */
+  public static final long SLOW_MILLIS = 1_000;
   private static final Logger LOG = LoggerFactory.getLogger(Undeploy.class);
 
   /** A deployed part and what to call it in the log; a part never deployed has a null id. */
