@@ -5,6 +5,7 @@ import io.cqrsbooks.query.readmodel.ProjectionRules;
 import io.cqrsbooks.contract.Book;
 import io.cqrsbooks.store.StoredBooks;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mysqlclient.MySQLException;
@@ -38,7 +39,10 @@ final class ReadModelBootstrap {
   private static final long LOG_EVERY = 50_000;
   /** MySQL's ER_NO_SUCH_TABLE. */
   private static final int NO_SUCH_TABLE = 1146;
+  /** How often a process started before the event topic exists looks for it again. */
+  static final long TOPIC_LOOK_MILLIS = 250;
 
+  private final Vertx vertx;
   private final StoredBooks mysql;
   private final ReadModel readModel;
   private final QueryStatus status;
@@ -47,11 +51,13 @@ final class ReadModelBootstrap {
   private final String groupId;
   private final boolean joinWhenCurrent;
   private final BootstrapClaims claims;
+  private boolean waitingForTopic;
 
   /** @param joinWhenCurrent join a current read model as it is ({@code query.bootstrap=auto}); false: always copy */
   ReadModelBootstrap(Vertx vertx, StoredBooks mysql, ReadModel readModel, QueryStatus status, int batchSize,
       StreamCoverage stream, String groupId, boolean joinWhenCurrent) {
     this.claims = new BootstrapClaims(vertx, readModel, status);
+    this.vertx = vertx;
     this.mysql = mysql;
     this.readModel = readModel;
     this.status = status;
@@ -77,6 +83,10 @@ final class ReadModelBootstrap {
     return Future.all(mysql.storeEpoch(), stream.check(), readModel.bootstrapRecord())
         .compose(found -> {
           StreamCoverage.Coverage coverage = found.resultAt(1);
+          if (coverage.topicId() == null) {
+            return untilTheTopicExists(coverage.topic()).compose(looked -> decide(started));
+          }
+          topicFound(coverage.topic());
           String mismatch = partitionMismatch(coverage);
           if (mismatch != null) {
             return Future.failedFuture(new IllegalStateException(mismatch));
@@ -96,6 +106,32 @@ final class ReadModelBootstrap {
         });
   }
 
+  /**
+   * A process started before any command process finds no event topic: it waits for it (in {@code /ready}'s
+   * problem meanwhile) instead of copying now. A copy records the topic's id, which a topic made later does
+   * not match, so the copy would be made again at the next start, the whole catalogue for nothing.
+   */
+  private Future<Void> untilTheTopicExists(String topic) {
+    if (!waitingForTopic) {
+      waitingForTopic = true;
+      String waiting = "waiting for Kafka topic '" + topic + "': a command process creates it when it starts "
+          + "(if one runs, check that kafka.topic is the same on both sides)";
+      LOG.info(waiting);
+      status.problem(waiting);
+    }
+    Promise<Void> looked = Promise.promise();
+    vertx.setTimer(TOPIC_LOOK_MILLIS, timer -> looked.complete());
+    return looked.future();
+  }
+
+  private void topicFound(String topic) {
+    if (waitingForTopic) {
+      waitingForTopic = false;
+      status.clearProblem();
+      LOG.info("Kafka topic '{}' exists now", topic);
+    }
+  }
+
   /** A query process started before any command process finds no tables: say so, and who makes them. */
   private static <T> Future<T> explainMissingSchema(Throwable failure) {
     if (failure instanceof MySQLException mysqlError && mysqlError.getErrorCode() == NO_SUCH_TABLE) {
@@ -106,14 +142,14 @@ final class ReadModelBootstrap {
   }
 
   /**
-   * Null when the topic does not exist yet (the command side makes it with {@code kafka.partitions}) or has
-   * the configured number of partitions; else why nothing can be copied or applied. Each book is stored and
+   * Null when the topic has the configured number of partitions (the command side makes it with
+   * {@code kafka.partitions}); else why nothing can be copied or applied. Each book is stored and
    * counted under the partition its events travel on, worked out from that number: a wrong one would count
    * books under partitions that never carry them, and the totals would drift without a word.
    */
   private String partitionMismatch(StreamCoverage.Coverage coverage) {
     int configured = readModel.partitioning().partitions();
-    if (coverage.partitions() == 0 || coverage.partitions() == configured) {
+    if (coverage.partitions() == configured) {
       return null;
     }
     return "topic '" + coverage.topic() + "' has " + coverage.partitions() + " partitions, but kafka.partitions is " + configured

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeUnit;
 import static io.cqrsbooks.query.Waits.await;
 import static io.cqrsbooks.query.Waits.awaitTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,8 +36,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Bootstraps of two query processes on real MariaDB, Kafka and MongoDB-wire servers: started together on
  * an empty read model they copy it once (the second waits for the first's copy and joins it, instead of
- * both copying and each finding its claim overwritten by the other), and a copy that stopped saying it is
- * alive is taken over.
+ * both copying and each finding its claim overwritten by the other), a copy that stopped saying it is
+ * alive is taken over, a wrong partition count is refused, and a process started before the event topic
+ * exists waits for it rather than make a copy the next start would make again.
  */
 @ExtendWith(VertxExtension.class)
 class ReadModelBootstrapTest {
@@ -71,10 +74,14 @@ class ReadModelBootstrapTest {
   }
 
   private Process process(Vertx vertx, String name, int partitions) {
+    return process(vertx, name, kafka, partitions);
+  }
+
+  private Process process(Vertx vertx, String name, KafkaSettings events, int partitions) {
     ReadModel readModel = new ReadModel(MongoClient.create(vertx, mongoConfig), true, new Partitioning(partitions));
     QueryStatus status = new QueryStatus();
     ReadModelBootstrap bootstrap = new ReadModelBootstrap(vertx, new StoredBooks(mysql.sharedPool(vertx, name)), readModel,
-        status, BATCH, new StreamCoverage(vertx, kafka), kafka.groupId(), true);
+        status, BATCH, new StreamCoverage(vertx, events), events.groupId(), true);
     return new Process(bootstrap, readModel, status);
   }
 
@@ -144,6 +151,29 @@ class ReadModelBootstrapTest {
     assertEquals(0L, await(misconfigured.readModel().size()));
 
     assertEquals(BOOKS, await(run(vertx, process(vertx, "configured"))), "with the topic's count it copies");
+  }
+
+  @Test
+  void aProcessStartedBeforeTheTopicExistsWaitsForItSoItsCopyIsJoinedAtTheNextStart(Vertx vertx) throws Exception {
+    KafkaSettings notYetMade = TestServers.get().newTopic("bootstrap-before-topic");
+    Process early = process(vertx, "early", notYetMade, notYetMade.partitions());
+
+    Future<Long> copy = run(vertx, early);
+    Thread.sleep(4 * ReadModelBootstrap.TOPIC_LOOK_MILLIS);
+    assertFalse(copy.isComplete(), "the bootstrap waits while the topic does not exist");
+    assertNull(record(early), "no copy was claimed before the topic exists");
+    assertEquals(0L, await(early.readModel().size()));
+    String problem = early.status().toJson().getString("problem");
+    assertTrue(problem != null && problem.contains("waiting for Kafka topic '" + notYetMade.topic() + "'"), problem);
+
+    TestServers.get().createTopic(notYetMade);
+    assertEquals(BOOKS, copy.await(60, TimeUnit.SECONDS), "once the command side made the topic, it copied");
+    assertNull(early.status().toJson().getString("problem"), "the wait is no longer reported");
+    assertNotNull(record(early).getJsonObject("origin").getString("topicId"), record(early)::encode);
+
+    Process restarted = process(vertx, "restarted", notYetMade, notYetMade.partitions());
+    assertEquals(0L, await(run(vertx, restarted)), "the next start copies nothing");
+    assertEquals("joined", restarted.status().toJson().getString("bootstrapMode"));
   }
 
   private static JsonObject record(Process process) throws Exception {
