@@ -81,7 +81,7 @@ public final class OutboxRelay extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    producer = KafkaProducer.create(vertx, kafka.producerConfig());
+    producer = newProducer();
     admin = KafkaAdminClient.create(vertx, kafka.adminConfig());
     markPool = mysql.sharedPool(vertx, CommandApiVerticle.POOL_NAME);
     marks = new OutboxMarks(markPool, status, this::wake);
@@ -119,8 +119,8 @@ public final class OutboxRelay extends VerticleBase {
 
   private Future<?> closeAll() {
     List<Future<?>> closing = new ArrayList<>();
-    closing.add(producer.close());
-    closing.add(admin.close());
+    closing.add(producer.close(KafkaSettings.CLOSE_TIMEOUT.toMillis()));
+    closing.add(admin.close(KafkaSettings.CLOSE_TIMEOUT.toMillis()));
     closing.add(markPool.close());
     if (lease != null) {
       closing.add(lease.close());
@@ -332,8 +332,18 @@ public final class OutboxRelay extends VerticleBase {
   private void replaceProducer(Throwable failure) {
     LOG.warn("the Kafka producer failed for good; replacing it: {}", failure.toString());
     KafkaProducer<String, String> broken = producer;
-    producer = KafkaProducer.create(vertx, kafka.producerConfig());
-    broken.close().onFailure(closing -> LOG.debug("closing the broken producer failed: {}", closing.getMessage()));
+    producer = newProducer();
+    broken.close(KafkaSettings.CLOSE_TIMEOUT.toMillis()).onFailure(closing -> LOG.debug("closing the broken producer failed: {}", closing.getMessage()));
+  }
+
+  /**
+   * A failed send fails its own future, which the drain handles; Vert.x reports it to the producer's exception
+   * handler as well, and without one logs each as an unhandled error (a stop during a Kafka outage logged one).
+   */
+  private KafkaProducer<String, String> newProducer() {
+    KafkaProducer<String, String> created = KafkaProducer.create(vertx, kafka.producerConfig());
+    created.exceptionHandler(failure -> LOG.debug("a send to Kafka failed: {}", failure.getMessage()));
+    return created;
   }
 
   /** Kafka refused for a reason retrying with the same producer cannot cure (not a timeout or a leader move). */

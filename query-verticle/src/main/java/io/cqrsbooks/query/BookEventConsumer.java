@@ -90,7 +90,7 @@ public final class BookEventConsumer extends VerticleBase {
     stopping = true;
     return commits.finish()
         .timeout(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)
-        .transform(committed -> consumer.close());
+        .transform(committed -> KafkaClose.within(consumer.close(), "the group's consumer"));
   }
 
   private void bootstrapThenConsume() {

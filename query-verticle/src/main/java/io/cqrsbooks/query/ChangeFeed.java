@@ -105,7 +105,8 @@ final class ChangeFeed extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopping = true;
-    return Future.join(consumer.close(), progress.close(), progressTopic.close());
+    return Future.join(KafkaClose.within(consumer.close(), "the change feed's consumer"),
+        KafkaClose.within(progress.close(), "the change feed's progress consumer"), progressTopic.close());
   }
 
   /**

@@ -103,7 +103,7 @@ final class ProgressTopic {
   }
 
   Future<Void> close() {
-    return producer == null ? Future.succeededFuture() : producer.close();
+    return producer == null ? Future.succeededFuture() : producer.close(KafkaSettings.CLOSE_TIMEOUT.toMillis());
   }
 
   private KafkaProducer<String, String> producer() {

@@ -1,5 +1,6 @@
 package io.cqrsbooks.config;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -7,6 +8,15 @@ import java.util.UUID;
 /** How to reach Kafka and which topic carries book events: the {@code kafka} section of the configuration. */
 public record KafkaSettings(String bootstrapServers, String topic, int partitions, short replicationFactor,
                             String groupId) {
+
+  /**
+   * How long a closing Kafka client may wait for Kafka. A producer's own {@code close()} waits for every record
+   * sent to be acknowledged, without a limit, and a consumer's up to 30 s to leave its group: a process told
+   * to stop while Kafka did not answer waited for its launch's 20 s deadline, then was cut off with errors.
+   * What is not acknowledged by then is left to whoever sends it next (the outbox keeps a row until Kafka
+   * acknowledged its event); a group left without a word hands the partitions on after its session timeout.
+   */
+  public static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
   private static final String STRING_SERIALIZER = "org.apache.kafka.common.serialization.StringSerializer";
   private static final String STRING_DESERIALIZER = "org.apache.kafka.common.serialization.StringDeserializer";

@@ -132,6 +132,11 @@ final class Cluster implements AutoCloseable {
   }
 
   /** The port the servers' MariaDB listens on. */
+  /** The {@code servers} process: embedded Kafka and the MongoDB stand-in in one JVM (MariaDB is a process of its own). */
+  SideProcess servers() {
+    return servers;
+  }
+
   int mysqlPort() {
     return Integer.parseInt(attach.get(Config.environmentName("mysql.port")));
   }

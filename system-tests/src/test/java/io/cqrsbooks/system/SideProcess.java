@@ -91,6 +91,14 @@ final class SideProcess {
     awaitExit();
   }
 
+  /** SIGSTOP (true) or SIGCONT (false): the process stays connected and answers nothing, or resumes. */
+  void freeze(boolean frozen) throws Exception {
+    Process signal = new ProcessBuilder("kill", frozen ? "-STOP" : "-CONT", String.valueOf(process.pid())).inheritIO().start();
+    if (signal.waitFor() != 0) {
+      throw new AssertionError("kill " + (frozen ? "-STOP" : "-CONT") + " " + process.pid() + " failed");
+    }
+  }
+
   /** SIGTERM: the shutdown hook stops Vert.x gracefully. */
   void stop() {
     process.destroy();

@@ -134,6 +134,11 @@ final class TestSystem implements AutoCloseable {
     return processes.get("command").stopWithin(timeout);
   }
 
+  /** SIGTERM to the query side's JVM; true if it stopped by itself within the time. */
+  boolean terminateQuerySide(Duration timeout) {
+    return processes.get("query").stopWithin(timeout);
+  }
+
   /** What the command side's JVM printed, from its last start. */
   String commandSideLog() {
     return processes.get("command").log();
