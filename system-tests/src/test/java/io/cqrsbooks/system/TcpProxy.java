@@ -20,6 +20,9 @@ final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile boolean blackholed;
+  /** Connections accepted before this one (by number) are silent for good. */
+  private volatile int silencedBefore;
+  private int accepted;
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -38,6 +41,14 @@ final class TcpProxy implements AutoCloseable {
     blackholed = true;
   }
 
+  /**
+   * The connections open now go silent for good, as those to a host that vanished (or behind a partition
+   * that never heals) do; connections made from now on pass, as to the server that took its place.
+   */
+  void silenceOpenConnections() {
+    silencedBefore = accepted;
+  }
+
   private void accept() {
     while (!listener.isClosed()) {
       try {
@@ -45,26 +56,27 @@ final class TcpProxy implements AutoCloseable {
         Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         sockets.add(client);
         sockets.add(server);
-        pump(client, server);
-        pump(server, client);
+        int number = accepted++;
+        pump(client, server, number);
+        pump(server, client, number);
       } catch (IOException e) {
         // closed, or the target refused: the client sees its connection fail
       }
     }
   }
 
-  private void pump(Socket from, Socket to) {
+  private void pump(Socket from, Socket to, int connection) {
     Thread thread = new Thread(() -> {
       byte[] buffer = new byte[16384];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         for (int n; (n = in.read(buffer)) >= 0; ) {
-          while (blackholed) {
+          while (blackholed || connection < silencedBefore) {
             Thread.sleep(1000); // hold the bytes: nothing reaches the other end, nothing is closed
           }
           out.write(buffer, 0, n);
           out.flush();
         }
-        if (!blackholed) {
+        if (!blackholed && connection >= silencedBefore) {
           to.shutdownOutput();
         }
       } catch (IOException | InterruptedException e) {
