@@ -105,6 +105,25 @@ final class SideProcess {
     awaitExit();
   }
 
+  /** SIGTERM; how long the JVM took to end, which it must do by itself within {@code limit}. */
+  Duration timedStop(Duration limit) {
+    long started = System.nanoTime();
+    if (!stopWithin(limit)) {
+      throw new AssertionError(role + " did not end within " + limit + " of SIGTERM: " + logTail());
+    }
+    return Duration.ofNanos(System.nanoTime() - started);
+  }
+
+  /** The lines logged at ERROR since the process said it was stopping (it must have said so). */
+  List<String> errorsSinceStopping() {
+    String text = log();
+    int stopping = text.indexOf("cqrs-books: stopping");
+    if (stopping < 0) {
+      throw new AssertionError(role + " never said it was stopping: " + logTail());
+    }
+    return text.substring(stopping).lines().filter(line -> line.contains("[ERROR]")).toList();
+  }
+
   /** SIGTERM, then true if the JVM ended by itself within the time (false: it had to be killed). */
   boolean stopWithin(Duration timeout) {
     process.destroy();

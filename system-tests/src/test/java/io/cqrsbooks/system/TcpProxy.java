@@ -22,7 +22,8 @@ final class TcpProxy implements AutoCloseable {
   private volatile boolean blackholed;
   /** Connections accepted before this one (by number) are silent for good. */
   private volatile int silencedBefore;
-  private int accepted;
+  /** Written by the acceptor thread only; read by the test. */
+  private volatile int accepted;
 
   TcpProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;

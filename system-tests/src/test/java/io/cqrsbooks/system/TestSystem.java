@@ -134,9 +134,9 @@ final class TestSystem implements AutoCloseable {
     return processes.get("command").stopWithin(timeout);
   }
 
-  /** SIGTERM to the query side's JVM; true if it stopped by itself within the time. */
-  boolean terminateQuerySide(Duration timeout) {
-    return processes.get("query").stopWithin(timeout);
+  /** A side's JVM ("command", "query"), when the sides run as child JVMs. */
+  SideProcess sideProcess(String role) {
+    return processes.get(role);
   }
 
   /** What the command side's JVM printed, from its last start. */
