@@ -27,15 +27,22 @@ public record CommandSettings(
       throw config.invalid("command.relayPollMillis", "must be shorter than command.relayFailoverSeconds:"
           + " a standby competes for the relay lease on that tick");
     }
+    RelaySchedule relay = new RelaySchedule(relayPollEvery, config.millis("command.outboxPollMillis"),
+        config.millis("command.outboxIdlePollMillis"), relayFailover, config.seconds("command.outboxRetentionSeconds"));
+    MySqlSettings mysql = MySqlSettings.from(config);
+    if (mysql.socketTimeout().compareTo(relay.renewEvery()) <= 0) {
+      throw config.invalid("mysql.socketTimeoutSeconds", "must be longer than the relay lease's renewal interval ("
+          + relay.renewEvery().toMillis() + " ms with this command.relayFailoverSeconds): the lease's connection is"
+          + " silent that long between two renewals");
+    }
     return new CommandSettings(
         config.port("command.httpPort"),
         config.positive("command.instances"),
         config.list("command.corsOrigins"),
-        new RelaySchedule(relayPollEvery, config.millis("command.outboxPollMillis"),
-            config.millis("command.outboxIdlePollMillis"), relayFailover, config.seconds("command.outboxRetentionSeconds")),
+        relay,
         HttpLimits.from(config),
         AuthSettings.from(config),
-        MySqlSettings.from(config),
+        mysql,
         KafkaSettings.from(config));
   }
 

@@ -9,7 +9,6 @@ import io.vertx.kafka.admin.KafkaAdminClient;
 import io.vertx.kafka.admin.NewTopic;
 import io.vertx.kafka.client.producer.KafkaProducer;
 import io.vertx.kafka.client.producer.KafkaProducerRecord;
-import io.vertx.mysqlclient.MySQLConnection;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
@@ -34,8 +33,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Woken by every local commit, so the happy path has no polling delay; the holder polls the outbox
  * often for commits made by other command processes (every 5 ms while it publishes, every 100 ms once it has
  * been idle a second, by default), and a slower tick retries after outages. Only the instance that
- * holds a MySQL named lock publishes; the lock lives on the relay's own connection, so it is released
- * the moment that process dies. That connection's {@code wait_timeout} is the lease's term: the holder
+ * holds a MySQL named lock publishes; the lock lives on the relay's own connection (a pool of one, closed to
+ * end the session), so it is released the moment that process dies. That connection's {@code wait_timeout} is the lease's term: the holder
  * renews it several times a term, so a holder cut off from MySQL loses the lock within the failover
  * time and a standby, competing on its tick, takes over from where the outbox stands. A crash between
  * sending and marking re-sends a batch: the read side's version guard makes that harmless.
@@ -59,6 +58,8 @@ public final class OutboxRelay extends VerticleBase {
   private KafkaProducer<String, String> producer;
   private KafkaAdminClient admin;
   private SqlConnection lease;
+  /** The pool of one that {@link #lease} is the connection of: closing it ends the session and lets the lock go. */
+  private Pool leaseSession;
   private Pool markPool;
   private OutboxMarks marks;
   private boolean topicReady;
@@ -99,7 +100,7 @@ public final class OutboxRelay extends VerticleBase {
       purgeDue = true;
       wake();
     });
-    vertx.setPeriodic(Math.max(100, leaseTerm.toMillis() / 4), tick -> renewLease());
+    vertx.setPeriodic(schedule.renewEvery().toMillis(), tick -> renewLease());
     wake();
     return Future.succeededFuture();
   }
@@ -122,8 +123,8 @@ public final class OutboxRelay extends VerticleBase {
     closing.add(producer.close(KafkaSettings.CLOSE_TIMEOUT.toMillis()));
     closing.add(admin.close(KafkaSettings.CLOSE_TIMEOUT.toMillis()));
     closing.add(markPool.close());
-    if (lease != null) {
-      closing.add(lease.close());
+    if (leaseSession != null) {
+      closing.add(leaseSession.close());
     }
     return Future.join(closing);
   }
@@ -182,30 +183,32 @@ public final class OutboxRelay extends VerticleBase {
     if (lease != null) {
       return Future.succeededFuture(true);
     }
-    return MySQLConnection.connect(vertx, mysql.connectOptions("cqrs-books-relay-lease")).compose(connection ->
+    Pool session = mysql.ownConnection(vertx, "cqrs-books-relay-lease");
+    return session.getConnection().compose(connection ->
         connection.query(CommandSql.leaseTerm(leaseTerm.toSeconds())).execute()
             .compose(termSet -> connection.preparedQuery(CommandSql.LOCK).execute(Tuple.of(LEASE_NAME, 0)))
             .map(rows -> {
               Integer granted = rows.iterator().next().getInteger(0);
               if (granted != null && granted == 1 && stopped) {
                 // Granted while this relay stopped: stop() found no lease to close, so the lock is let go here.
-                connection.close();
+                session.close();
                 return false;
               }
               if (granted != null && granted == 1) {
-                holdingLease(connection);
+                holdingLease(connection, session);
+                // Closed under us: by MySQL, or by the socket timeout on a connection gone silent.
                 connection.closeHandler(closed -> {
                   if (lease == connection) {
-                    holdingLease(null);
+                    letLeaseGo();
                   }
                 });
                 LOG.info("this instance now relays the outbox to Kafka topic '{}'", kafka.topic());
                 return true;
               }
-              connection.close();
+              session.close();
               return false;
-            })
-            .onFailure(failure -> connection.close()));
+            }))
+        .onFailure(failure -> session.close());
   }
 
   /** Any statement restarts the lease connection's wait_timeout; independent of publishing, which may stall on Kafka. */
@@ -214,11 +217,11 @@ public final class OutboxRelay extends VerticleBase {
     // Once stopping, the lease connection is being closed: the lease ends with it, and there is nothing to renew.
     if (connection != null && !stopped) {
       connection.query(CommandSql.RENEW_LEASE).execute().onFailure(failure -> {
-        LOG.warn("the relay lease could not be renewed, giving it up: {}", failure.getMessage());
+        // Renewals queued behind a statement that never got its answer fail together: the first one says so.
         if (lease == connection) {
-          holdingLease(null);
+          LOG.warn("the relay lease could not be renewed, giving it up: {}", failure.getMessage());
+          letLeaseGo();
         }
-        connection.close();
       });
     }
   }
@@ -316,8 +319,7 @@ public final class OutboxRelay extends VerticleBase {
     status.paused(failure.getMessage());
     // A broken lease connection is dropped so the next tick connects and competes for the lease again.
     if (lease != null && !isKafkaFailure(failure)) {
-      lease.close();
-      holdingLease(null);
+      letLeaseGo();
     }
     if (isProducerBroken(failure)) {
       replaceProducer(failure);
@@ -363,9 +365,19 @@ public final class OutboxRelay extends VerticleBase {
     }
   }
 
-  private void holdingLease(SqlConnection connection) {
+  private void holdingLease(SqlConnection connection, Pool session) {
     lease = connection;
+    leaseSession = session;
     status.lease(connection != null);
+  }
+
+  /** Ends the lease's session, which lets the lock go at once if MySQL still holds it for us. */
+  private void letLeaseGo() {
+    Pool session = leaseSession;
+    holdingLease(null, null);
+    if (session != null) {
+      session.close();
+    }
   }
 
   private static boolean isTopicExists(Throwable failure) {

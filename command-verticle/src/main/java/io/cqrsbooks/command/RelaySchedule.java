@@ -24,4 +24,9 @@ public record RelaySchedule(Duration tick, Duration holderPoll, Duration holderI
   Duration leaseTerm() {
     return Duration.ofSeconds(Math.max(1, failover.minus(tick.multipliedBy(2)).toSeconds()));
   }
+
+  /** The holder renews the lease this often: several times a term, so one late renewal does not lose it. */
+  Duration renewEvery() {
+    return Duration.ofMillis(Math.max(100, leaseTerm().toMillis() / 4));
+  }
 }

@@ -49,7 +49,7 @@ public final class TestServers {
   public MySqlSettings newDatabase(Vertx vertx) throws Exception {
     JsonObject mysql = connections.getJsonObject("mysql");
     MySqlSettings server = new MySqlSettings(mysql.getString("host"), mysql.getInteger("port"),
-        mysql.getString("database"), mysql.getString("user"), mysql.getString("password"), 4);
+        mysql.getString("database"), mysql.getString("user"), mysql.getString("password"), 4, MySqlSettings.SOCKET_TIMEOUT);
     String name = "test_" + NEXT.incrementAndGet();
     MySQLConnection connection = MySQLConnection.connect(vertx, server.connectOptions()).await(30, TimeUnit.SECONDS);
     try {
@@ -57,7 +57,7 @@ public final class TestServers {
     } finally {
       connection.close();
     }
-    return new MySqlSettings(server.host(), server.port(), name, server.user(), server.password(), 4);
+    return new MySqlSettings(server.host(), server.port(), name, server.user(), server.password(), 4, server.socketTimeout());
   }
 
   /** Settings for a topic of its own (created by whoever publishes first), with a consumer group of its own. */

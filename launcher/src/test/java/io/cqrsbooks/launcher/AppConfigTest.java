@@ -75,6 +75,8 @@ class AppConfigTest {
     assertMessage(Map.of("CQRS_QUERY_BOOTSTRAP", "sometimes"), "CQRS_QUERY_BOOTSTRAP (query.bootstrap) must be auto or copy, got 'sometimes'");
     assertMessage(Map.of("CQRS_COMMAND_RELAY_FAILOVER_SECONDS", "1"),
         "CQRS_COMMAND_RELAY_POLL_MILLIS (command.relayPollMillis) must be shorter than command.relayFailoverSeconds");
+    assertMessage(Map.of("CQRS_COMMAND_RELAY_FAILOVER_SECONDS", "30", "CQRS_MYSQL_SOCKET_TIMEOUT_SECONDS", "7"),
+        "CQRS_MYSQL_SOCKET_TIMEOUT_SECONDS (mysql.socketTimeoutSeconds) must be longer than the relay lease's renewal interval (7000 ms");
     assertMessage(Map.of("CQRS_QUERY_CHANGE_REPLAY_WINDOW", "0"), "CQRS_QUERY_CHANGE_REPLAY_WINDOW (query.changeReplayWindow) must be a positive integer");
     assertFalse(AppConfig.load(null, Map.of("CQRS_QUERY_BOOTSTRAP", "copy")).query().joinCurrentReadModel());
   }

@@ -5,8 +5,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.time.Duration;
 
@@ -29,11 +27,7 @@ class MongoConnectionsSilencedTest extends SystemTest {
   TestSystem newSystem() throws Exception {
     return TestSystem.start(config -> {
       JsonObject mongo = config.getJsonObject("mongo");
-      try {
-        link = new TcpProxy(URI.create(mongo.getString("connectionString")).getPort());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
+      link = TcpProxy.to(URI.create(mongo.getString("connectionString")).getPort());
       mongo.put("connectionString", "mongodb://127.0.0.1:" + link.port()).put("socketTimeoutSeconds", SOCKET_TIMEOUT_SECONDS);
     });
   }

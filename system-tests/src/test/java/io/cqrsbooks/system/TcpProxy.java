@@ -3,6 +3,7 @@ package io.cqrsbooks.system;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -31,6 +32,15 @@ final class TcpProxy implements AutoCloseable {
     Thread acceptor = new Thread(this::accept, "proxy-accept-" + port());
     acceptor.setDaemon(true);
     acceptor.start();
+  }
+
+  /** The same, for a configuration callback, which cannot throw a checked exception. */
+  static TcpProxy to(int targetPort) {
+    try {
+      return new TcpProxy(targetPort);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   int port() {
