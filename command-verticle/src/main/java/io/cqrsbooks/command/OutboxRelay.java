@@ -34,10 +34,12 @@ import java.util.concurrent.TimeUnit;
  * often for commits made by other command processes (every 5 ms while it publishes, every 100 ms once it has
  * been idle a second, by default), and a slower tick retries after outages. Only the instance that
  * holds a MySQL named lock publishes; the lock lives on the relay's own connection (a pool of one, closed to
- * end the session), so it is released the moment that process dies. That connection's {@code wait_timeout} is the lease's term: the holder
- * renews it several times a term, so a holder cut off from MySQL loses the lock within the failover
- * time and a standby, competing on its tick, takes over from where the outbox stands. A crash between
- * sending and marking re-sends a batch: the read side's version guard makes that harmless.
+ * end the session), so it is released the moment that process dies. That connection's {@code wait_timeout}
+ * is the lease's term: the holder renews it several times a term, so a holder cut off from MySQL loses the
+ * lock within the failover time and a standby, competing on its tick, takes over from where the outbox
+ * stands. A holder whose connection went silent learns it from the socket timeout, lets the lease go and
+ * competes again on a new connection. A crash between sending and marking re-sends a batch: the read side's
+ * version guard makes that harmless.
  */
 public final class OutboxRelay extends VerticleBase {
 
